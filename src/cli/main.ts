@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/** `sigmirror`: the admin's command line. Each command lives in commands/<verb>.ts. */
+import { Command } from 'commander';
+import { YamlSourceError } from '../yaml-source/index.js';
+import { registerResolve } from './commands/resolve.js';
+import { registerServe } from './commands/serve.js';
+import { CommandError, EXIT } from './exit-codes.js';
+
+const program = new Command('sigmirror')
+  .description('mirror and serve container image signatures (lookaside sigstores)')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
+});
+
+registerResolve(program);
+registerServe(program);
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  if (err instanceof CommandError) {
+    console.error(`sigmirror: ${err.message}`);
+    process.exitCode = err.exitCode;
+  } else if (err instanceof YamlSourceError) {
+    console.error(`sigmirror: ${err.message}`);
+    process.exitCode = EXIT.FAILURE;
+  } else {
+    throw err;
+  }
+}

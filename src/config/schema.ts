@@ -1,0 +1,76 @@
+/**
+ * The daemon's configuration file (YAML). Strict: an unknown key or a wrong type is an error that
+ * names the file, the key path and what was expected. Every field has a default, so the embedded
+ * default runs with no file at all.
+ */
+import { z } from 'zod';
+
+const MiB = 1024 * 1024;
+
+const redisSchema = z.strictObject({
+  /** Redis URL (`redis://host:port/db`); unset = start or reuse a local Redis (see src/redis). */
+  url: z.string().min(1).optional(),
+  /** Key prefix for queues and stores, so several deployments can share one Redis. Default `sigmirror`. */
+  prefix: z.string().min(1).default('sigmirror'),
+});
+
+const storeSchema = z.strictObject({
+  /** Backend: `fs` (a lookaside tree on disk). Default `fs`. */
+  backend: z.enum(['fs']).default('fs'),
+  /** Root of the signature tree. Default `./var/store`. */
+  path: z.string().min(1).default('./var/store'),
+});
+
+const listenSchema = z.strictObject({
+  /** Address to bind. Default `127.0.0.1`. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** TCP port. Default 8080. */
+  port: z.number().int().min(0).max(65535).default(8080),
+});
+
+const authSchema = z.strictObject({
+  /** YAML file of hashed tokens with roles; unset = no tokens (only anonymous reads). */
+  tokensFile: z.string().min(1).optional(),
+  /** Let GET/HEAD of the mirror and signatures API through without a token. Default true. */
+  anonymousRead: z.boolean().default(true),
+});
+
+const importSchema = z.strictObject({
+  /** Import jobs run at once per worker process. Default 8. */
+  concurrency: z.number().int().min(1).max(1024).default(8),
+  /** Most signatures read per image, as containers/image (lookaside.md §Reading). Default 128. */
+  maxSignatures: z.number().int().min(1).max(1024).default(128),
+  /** Largest signature accepted, as containers/image. Default 4 MiB. */
+  maxSignatureBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * MiB)
+    .default(4 * MiB),
+  /** Per-request timeout for upstream sigstores, in ms. Default 30000. */
+  timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** Attempts per import job before it fails. Default 5. */
+  attempts: z.number().int().min(1).max(100).default(5),
+});
+
+/** The whole file. */
+export const daemonConfigSchema = z.strictObject({
+  redis: redisSchema.default(redisSchema.parse({})),
+  /** registries.d directory. Default `./config/registries.d`. */
+  registriesDir: z.string().min(1).default('./config/registries.d'),
+  store: storeSchema.default(storeSchema.parse({})),
+  listen: listenSchema.default(listenSchema.parse({})),
+  auth: authSchema.default(authSchema.parse({})),
+  /** CA directories, `<dir>/<host[:port]>/*.crt` (containers and docker certs.d layouts). */
+  certsDirs: z.array(z.string().min(1)).default(['/etc/containers/certs.d', '/etc/docker/certs.d']),
+  import: importSchema.default(importSchema.parse({})),
+  log: z
+    .strictObject({
+      /** pino level. Default `info`. */
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .default({ level: 'info' }),
+});
+
+/** The validated configuration, every default filled in. */
+export type DaemonConfig = z.output<typeof daemonConfigSchema>;

@@ -1,0 +1,1 @@
+export { startEmbeddedRedis, redisAnswers, ioredisUrl, type EmbeddedRedis } from './embedded.js';

@@ -1,0 +1,134 @@
+import { mkdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import test from 'ava';
+import { RegistriesWatcher } from '../../../src/registries/index.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const scopeFile = (scope: string, url: string) => `docker:\n  ${scope}:\n    lookaside: ${url}\n`;
+
+/** A watcher on `dir` with events only (no poll backstop), closed after the test. */
+async function watcher(t: Parameters<typeof tempDir>[0], dir: string) {
+  const w = new RegistriesWatcher({ dir, debounceMs: 30, pollIntervalMs: 0 });
+  t.teardown(() => w.close());
+  await w.start();
+  return w;
+}
+
+const urlOf = (w: RegistriesWatcher, scope: string) => w.current().config?.scopes.get(scope)?.ns.lookaside;
+
+test('create, modify, rename and delete files are applied live', async (t) => {
+  const dir = await tempDir(t);
+  const w = await watcher(t, dir);
+  t.is(w.current().config?.scopes.size, 0);
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://a1'));
+  await waitFor('create', () => urlOf(w, 'a.io') === 'https://a1');
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://a2'));
+  await waitFor('modify', () => urlOf(w, 'a.io') === 'https://a2');
+  await rename(path.join(dir, 'a.yaml'), path.join(dir, 'a.yaml.disabled'));
+  await waitFor('rename away', () => urlOf(w, 'a.io') === undefined);
+  await rename(path.join(dir, 'a.yaml.disabled'), path.join(dir, 'b.yaml'));
+  await waitFor(
+    'rename back',
+    () => w.current().config?.scopes.get('a.io')?.file === path.join(dir, 'b.yaml'),
+  );
+  await unlink(path.join(dir, 'b.yaml'));
+  await waitFor('delete', () => w.current().config?.scopes.size === 0);
+  t.is(w.current().lastError, undefined);
+  t.true(w.current().reloads >= 6);
+});
+
+test('an editor swap-file save (write temp, rename over) is applied', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://old'));
+  const w = await watcher(t, dir);
+  await writeFile(path.join(dir, '.a.yaml.swp'), 'garbage that is not read');
+  await writeFile(path.join(dir, 'a.yaml~'), scopeFile('a.io', 'https://new'));
+  await rename(path.join(dir, 'a.yaml~'), path.join(dir, 'a.yaml'));
+  await unlink(path.join(dir, '.a.yaml.swp'));
+  await waitFor('swap save', () => urlOf(w, 'a.io') === 'https://new');
+  t.pass();
+});
+
+test('a broken edit keeps the last good config; fixing it applies the new one', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://good'));
+  const w = await watcher(t, dir);
+  const changes: unknown[] = [];
+  w.on('change', (s) => changes.push(s));
+  await writeFile(path.join(dir, 'a.yaml'), 'docker:\n  a.io:\n    lookaside: [broken\n');
+  const broken = await waitFor('rejected load', () => w.current().lastError);
+  t.regex(broken.errors[0]!.message, /^invalid YAML/);
+  t.is(broken.errors[0]!.file, path.join(dir, 'a.yaml'));
+  t.is(urlOf(w, 'a.io'), 'https://good', 'the last good configuration stays in force');
+  t.is(w.current().failures, 1);
+  await writeFile(path.join(dir, 'b.yaml'), scopeFile('a.io', 'https://dup'));
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://fixed'));
+  await waitFor('duplicate rejected', () =>
+    w.current().lastError?.errors[0]?.message.includes('defined both in'),
+  );
+  t.is(urlOf(w, 'a.io'), 'https://good');
+  await unlink(path.join(dir, 'b.yaml'));
+  await waitFor('repaired', () => urlOf(w, 'a.io') === 'https://fixed');
+  t.is(w.current().lastError, undefined);
+  t.true(changes.length >= 3);
+});
+
+test('a ConfigMap-style ..data symlink flip is applied', async (t) => {
+  const root = await tempDir(t);
+  const dir = path.join(root, 'registries.d');
+  await mkdir(path.join(dir, '..v1'), { recursive: true });
+  await writeFile(path.join(dir, '..v1', 'a.yaml'), scopeFile('a.io', 'https://v1'));
+  await symlink('..v1', path.join(dir, '..data'));
+  await symlink('..data/a.yaml', path.join(dir, 'a.yaml'));
+  const w = await watcher(t, dir);
+  t.is(urlOf(w, 'a.io'), 'https://v1');
+  // kubelet's atomic writer: new timestamped dir, new ..data_tmp link renamed over ..data, old dir removed.
+  await mkdir(path.join(dir, '..v2'));
+  await writeFile(path.join(dir, '..v2', 'a.yaml'), scopeFile('a.io', 'https://v2'));
+  await symlink('..v2', path.join(dir, '..data_tmp'));
+  await rename(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
+  await rm(path.join(dir, '..v1'), { recursive: true });
+  await waitFor('..data flip', () => urlOf(w, 'a.io') === 'https://v2');
+  t.pass();
+});
+
+test('the directory itself replaced by a symlink flip is applied, and later edits too', async (t) => {
+  const root = await tempDir(t);
+  await mkdir(path.join(root, 'v1'));
+  await mkdir(path.join(root, 'v2'));
+  await writeFile(path.join(root, 'v1', 'a.yaml'), scopeFile('a.io', 'https://v1'));
+  await writeFile(path.join(root, 'v2', 'a.yaml'), scopeFile('a.io', 'https://v2'));
+  const dir = path.join(root, 'registries.d');
+  await symlink('v1', dir);
+  const w = await watcher(t, dir);
+  t.is(urlOf(w, 'a.io'), 'https://v1');
+  await symlink('v2', path.join(root, 'tmp-link'));
+  await rename(path.join(root, 'tmp-link'), dir);
+  await waitFor('directory flip', () => urlOf(w, 'a.io') === 'https://v2');
+  await writeFile(path.join(root, 'v2', 'b.yaml'), scopeFile('b.io', 'https://b'));
+  await waitFor('edit after flip', () => urlOf(w, 'b.io') === 'https://b');
+  t.pass();
+});
+
+test('a directory that appears after start is picked up', async (t) => {
+  const root = await tempDir(t);
+  const dir = path.join(root, 'registries.d');
+  const w = await watcher(t, dir);
+  t.is(w.current().config?.scopes.size, 0);
+  await mkdir(dir);
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://late'));
+  await waitFor('late directory', () => urlOf(w, 'a.io') === 'https://late');
+  t.pass();
+});
+
+test('the poll backstop reloads without events', async (t) => {
+  const dir = await tempDir(t);
+  const w = new RegistriesWatcher({ dir, debounceMs: 10, pollIntervalMs: 50 });
+  t.teardown(() => w.close());
+  await w.start();
+  await (w as unknown as { watcher: { close(): Promise<void> } }).watcher.close(); // lose every event
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://polled'));
+  await waitFor('poll', () => urlOf(w, 'a.io') === 'https://polled');
+  t.pass();
+});
