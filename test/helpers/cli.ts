@@ -1,0 +1,28 @@
+/** Runs the CLI from source (no build needed) and captures its exit code and output. */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+/** tsx's loader by absolute URL, so the CLI runs from source whatever the working directory. */
+export const TSX_LOADER = import.meta.resolve('tsx');
+/** Node arguments that run the CLI from source. */
+export const CLI_ARGS = ['--import', TSX_LOADER, path.join(ROOT, 'src/cli/main.ts')];
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function sigmirror(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
+  const r = spawnSync(process.execPath, [...CLI_ARGS, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import test from 'ava';
+import { redisAnswers } from '../../../src/redis/index.js';
+import { CLI_ARGS } from '../../helpers/cli.js';
+import { tempDir, writeTree } from '../../helpers/tmp.js';
+import { requireTools } from '../../helpers/tools.js';
+import { waitFor } from '../../helpers/wait.js';
+
+test('serve on the embedded default starts its own Redis, watches registries.d and stops on SIGTERM', async (t) => {
+  if (!requireTools(t, 'redis-server')) return;
+  t.timeout(60_000);
+  const dir = await tempDir(t);
+  await writeTree(dir, {
+    'sigmirror.yaml': `store:\n  path: ${dir}/var/store\nregistriesDir: ${dir}/rd\nlog:\n  level: info\n`,
+    'rd/a.yaml': 'docker:\n  x.io:\n    lookaside: https://x\n',
+  });
+  const child = spawn(process.execPath, [...CLI_ARGS, 'serve'], {
+    cwd: dir,
+    env: { ...process.env, SIGMIRROR_CONFIG: path.join(dir, 'sigmirror.yaml') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.teardown(() => void child.kill('SIGKILL'));
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  await waitFor('the daemon to run', () => log.includes('sigmirror is running'), 20_000);
+  const lines = log
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.like(
+    lines.find((l) => l.msg === 'configuration loaded'),
+    { config: path.join(dir, 'sigmirror.yaml') },
+  );
+  t.like(
+    lines.find((l) => l.msg === 'registries.d configuration applied'),
+    { scopes: 1 },
+  );
+  const socket = path.join(dir, 'var/redis/redis.sock');
+  t.true(await redisAnswers(socket));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  t.is(await exited, 0);
+  t.regex(log, /"msg":"stopped"/);
+  await waitFor('the embedded Redis to stop', async () => !(await redisAnswers(socket, 200)));
+  t.false(existsSync(socket));
+});
+
+test('serve with an invalid config file exits 1 naming file and line', async (t) => {
+  const dir = await tempDir(t);
+  await writeTree(dir, { 'sigmirror.yaml': 'listen:\n  port: "x"\n' });
+  const child = spawn(
+    process.execPath,
+    [...CLI_ARGS, 'serve', '--config', path.join(dir, 'sigmirror.yaml')],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  t.is(code, 1);
+  t.is(
+    err,
+    `sigmirror: ${dir}/sigmirror.yaml:2: listen.port: Invalid input: expected number, received string\n`,
+  );
+});
