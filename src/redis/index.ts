@@ -1,1 +1,2 @@
 export { startEmbeddedRedis, redisAnswers, ioredisUrl, type EmbeddedRedis } from './embedded.js';
+export { producerConnection, workerConnection } from './connection.js';

@@ -1,0 +1,11 @@
+export { IMPORT_QUEUE } from './names.js';
+export { importJobSchema, jobIdFor, IMPORT_REASONS, type ImportJob, type ImportJobInput } from './jobs.js';
+export {
+  ImportProducer,
+  KEEP_COMPLETED,
+  KEEP_FAILED,
+  type EnqueueResult,
+  type ImportStatus,
+  type ProducerOptions,
+} from './producer.js';
+export { retryDelayMs, BACKOFF_TYPE, BASE_DELAY_MS, MAX_DELAY_MS } from './retry.js';

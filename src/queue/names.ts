@@ -1,0 +1,2 @@
+/** Queue names; the Redis key prefix comes from config (`redis.prefix`). */
+export const IMPORT_QUEUE = 'import';

@@ -1,0 +1,125 @@
+/**
+ * Enqueues imports and reports their state. Used by the CLI, the API and the notification
+ * endpoint alike. Fails fast when Redis is unreachable.
+ */
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { producerConnection } from '../redis/index.js';
+import { importJobSchema, jobIdFor, type ImportJob, type ImportJobInput } from './jobs.js';
+import { IMPORT_QUEUE } from './names.js';
+import { BACKOFF_TYPE } from './retry.js';
+
+/** Completed jobs kept for status queries (the newest N), and for how long. */
+export const KEEP_COMPLETED = { count: 10_000, age: 7 * 24 * 3600 } as const;
+/** Failed jobs kept for inspection (the newest N), and for how long. */
+export const KEEP_FAILED = { count: 10_000, age: 30 * 24 * 3600 } as const;
+
+/** States in which a job still will run: a new request for the same image joins it. */
+const PENDING_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
+
+/** What an enqueue did. */
+export interface EnqueueResult {
+  readonly id: string;
+  /** True when an identical job was already pending and this request joined it. */
+  readonly deduplicated: boolean;
+}
+
+/** An import job's state for `GET /v1/imports/<id>` and `import --wait`. */
+export interface ImportStatus {
+  readonly id: string;
+  readonly state: string;
+  readonly attempts: number;
+  readonly error: string | undefined;
+  readonly data: ImportJob;
+  readonly result: unknown;
+}
+
+export interface ProducerOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly attempts: number;
+}
+
+/** How long an enqueue or status call may wait for Redis before failing. */
+export const PRODUCER_TIMEOUT_MS = 5_000;
+
+/** Redis did not answer in time: the request fails instead of hanging. */
+export class QueueUnavailableError extends Error {
+  override readonly name = 'QueueUnavailableError';
+}
+
+export class ImportProducer {
+  readonly queue: Queue;
+  private readonly connection: Redis;
+
+  constructor(private readonly options: ProducerOptions) {
+    this.connection = producerConnection(options.redisUrl);
+    this.queue = new Queue(IMPORT_QUEUE, { connection: this.connection, prefix: options.prefix });
+  }
+
+  /** Validates and enqueues; a request for an image with a pending job joins that job. */
+  async enqueue(input: ImportJobInput, opts: Pick<JobsOptions, 'delay'> = {}): Promise<EnqueueResult> {
+    const data = importJobSchema.parse(input);
+    return this.failFast(this.add(data, opts));
+  }
+
+  private async add(data: ImportJob, opts: Pick<JobsOptions, 'delay'>): Promise<EnqueueResult> {
+    const id = jobIdFor(data);
+    const existing = await this.queue.getJob(id);
+    if (existing) {
+      if (PENDING_STATES.has(await existing.getState())) return { id, deduplicated: true };
+      // A finished job keeps its id: remove it so the re-import (a resync that merges) can run.
+      await existing.remove().catch(() => undefined);
+    }
+    const job = await this.queue.add('import', data, {
+      jobId: id,
+      attempts: this.options.attempts,
+      backoff: { type: BACKOFF_TYPE },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+      ...opts,
+    });
+    return { id: job.id ?? id, deduplicated: false };
+  }
+
+  /** The job's state, or undefined when no such job is known (never enqueued, or expired). */
+  status(id: string): Promise<ImportStatus | undefined> {
+    return this.failFast(this.read(id));
+  }
+
+  private async read(id: string): Promise<ImportStatus | undefined> {
+    const job = await this.queue.getJob(id);
+    if (!job) return undefined;
+    return {
+      id,
+      state: await job.getState(),
+      attempts: job.attemptsMade,
+      error: job.failedReason || undefined,
+      data: job.data as ImportJob,
+      result: job.returnvalue ?? undefined,
+    };
+  }
+
+  /** Jobs waiting or delayed (for metrics and readiness). */
+  depth(): Promise<number> {
+    return this.failFast(this.queue.getJobCountByTypes('waiting', 'delayed', 'prioritized'));
+  }
+
+  private failFast<T>(op: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new QueueUnavailableError(`Redis did not answer within ${PRODUCER_TIMEOUT_MS} ms`)),
+        PRODUCER_TIMEOUT_MS,
+      );
+    });
+    op.catch(() => undefined); // a late rejection after the timeout must not be unhandled
+    return Promise.race([op, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Closes the queue; never hangs on an unreachable Redis (the connection is dropped). */
+  async close(): Promise<void> {
+    await this.failFast(this.queue.close()).catch(() => undefined);
+    this.connection.disconnect();
+  }
+}

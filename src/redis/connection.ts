@@ -1,0 +1,32 @@
+/**
+ * ioredis connections for BullMQ. Producers fail fast (an API request or CLI call must not hang
+ * when Redis is down); workers wait and reconnect for ever (BullMQ requires
+ * maxRetriesPerRequest: null for blocking connections).
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+import { ioredisUrl } from './embedded.js';
+
+/** How long a producer waits for Redis before failing the request. */
+const PRODUCER_CONNECT_TIMEOUT_MS = 3_000;
+
+/** A connection for enqueueing: fails fast when Redis is unreachable. */
+export function producerConnection(url: string): Redis {
+  return connect(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: PRODUCER_CONNECT_TIMEOUT_MS,
+  });
+}
+
+/** A connection for workers and queue events: waits for Redis and keeps reconnecting. */
+export function workerConnection(url: string): Redis {
+  return connect(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
+}
+
+function connect(url: string, options: RedisOptions): Redis {
+  // A socket path (the embedded Redis) or a redis:// URL; ioredis takes both as a string.
+  const client = new Redis(ioredisUrl(url), options);
+  // Errors surface through commands and readiness checks; an unhandled 'error' event would crash.
+  client.on('error', () => undefined);
+  return client;
+}
