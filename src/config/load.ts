@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { parseYamlSource, YamlSourceError, type YamlSource } from '../yaml-source/index.js';
+import { issueError, parseYamlSource, YamlSourceError, type YamlSource } from '../yaml-source/index.js';
 import { daemonConfigSchema, type DaemonConfig } from './schema.js';
 
 /** The embedded default, relative to the working directory. */
@@ -74,10 +74,7 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
 }
 
 function configError(source: YamlSource | undefined, file: string, error: z.ZodError): YamlSourceError {
-  const issue = error.issues[0]!;
-  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const at = keys.length ? [...issue.path, keys[0]!] : issue.path;
-  const keyPath = at.length ? at.join('.') : '(top level)';
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return new YamlSourceError(file, source?.lineOf(at), `${keyPath}: ${issue.message}${more}`);
+  const first = issueError(source, file, error.issues[0]!);
+  if (error.issues.length === 1) return first;
+  return new YamlSourceError(file, first.line, `${first.detail} (and ${error.issues.length - 1} more)`);
 }

@@ -6,7 +6,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { YamlSourceError, parseYamlSource, type YamlSource } from '../yaml-source/index.js';
+import { YamlSourceError, issueError, parseYamlSource, type YamlSource } from '../yaml-source/index.js';
 import { closestKey, type ConfigProblem } from './problems.js';
 import { FILE_KEYS, NAMESPACE_KEYS, registriesFileSchema, type NamespaceConfig } from './schema.js';
 import { lookasideUrlProblem } from './url.js';
@@ -110,11 +110,10 @@ async function readSource(file: string, errors: ConfigProblem[]): Promise<YamlSo
 }
 
 function schemaProblems(source: YamlSource, error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => ({
-    file: source.file,
-    line: source.lineOf(issue.path),
-    message: `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
-  }));
+  return error.issues.map((issue) => {
+    const e = issueError(source, source.file, issue);
+    return { file: e.file, line: e.line, message: e.detail };
+  });
 }
 
 function duplicate(what: string, first: ScopeEntry, second: ScopeEntry): ConfigProblem {

@@ -2,7 +2,7 @@
  * YAML files with source positions: parse once, then map a key path (from a schema issue or an
  * unknown key) back to `file:line`. Shared by the daemon config, registries.d and the tokens file.
  */
-import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 
 /** A parsed YAML file: its plain value plus a way to find lines. */
 export interface YamlSource {
@@ -51,6 +51,12 @@ function lineOf(doc: Document, lc: LineCounter, path: ReadonlyArray<PropertyKey>
   let node: unknown = doc.contents;
   let line = startLine(node, lc);
   for (const key of path) {
+    if (isSeq(node)) {
+      node = node.items[Number(key)];
+      if (node === undefined) break;
+      line = startLine(node, lc) ?? line;
+      continue;
+    }
     if (!isMap(node)) break;
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
     if (!pair) break;
@@ -63,4 +69,16 @@ function lineOf(doc: Document, lc: LineCounter, path: ReadonlyArray<PropertyKey>
 function startLine(node: unknown, lc: LineCounter): number | undefined {
   const range = (node as Node | null)?.range;
   return range ? lc.linePos(range[0]).line : undefined;
+}
+
+/** A schema issue as the tools print it: `file:line: key.path: message` (an unknown key included in the path). */
+export function issueError(
+  source: YamlSource | undefined,
+  file: string,
+  issue: { path: PropertyKey[]; message: string; code?: string; keys?: string[] },
+): YamlSourceError {
+  const at =
+    issue.code === 'unrecognized_keys' && issue.keys?.length ? [...issue.path, issue.keys[0]!] : issue.path;
+  const prefix = at.length ? `${at.map(String).join('.')}: ` : '';
+  return new YamlSourceError(file, source?.lineOf(at), `${prefix}${issue.message}`);
 }

@@ -1,0 +1,69 @@
+/**
+ * One error catalogue and one renderer (distribution's errcode): the throw site picks a code;
+ * the middleware renders `{errors:[{code,message,detail}]}`. 5xx are logged under `err` with
+ * their message hidden from the client; 4xx are shown and not logged.
+ */
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+
+/** Every API error code with its HTTP status and default message. */
+export const ERRORS = {
+  NAME_INVALID: [400, 'invalid repository name'],
+  DIGEST_INVALID: [400, 'invalid digest'],
+  SIGNATURE_INVALID: [400, 'invalid signature'],
+  BAD_REQUEST: [400, 'invalid request'],
+  UNAUTHORIZED: [401, 'authentication required'],
+  DENIED: [403, 'requested access to the resource is denied'],
+  NOT_FOUND: [404, 'not found'],
+  METHOD_NOT_ALLOWED: [405, 'method not allowed'],
+  SIGNATURE_EXISTS: [409, 'signature already exists'],
+  SIZE_INVALID: [413, 'request body too large'],
+  UNSUPPORTED_MEDIA_TYPE: [415, 'unsupported media type'],
+  UNAVAILABLE: [503, 'service unavailable'],
+  INTERNAL: [500, 'internal server error'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error the API renders with its code; `detail` is shown to the client. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly detail?: unknown,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message ?? ERRORS[code][1]);
+    this.status = ERRORS[code][0];
+  }
+}
+
+/** Renders every error as distribution's envelope. */
+export function errorRenderer(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.status >= 500) logger.error({ err, reqId: ctx.state.reqId }, 'request failed');
+      ctx.status = apiError.status;
+      ctx.set(apiError.headers);
+      const shown =
+        apiError.status >= 500 && apiError.code === 'INTERNAL' ? ERRORS.INTERNAL[1] : apiError.message;
+      const entry: Record<string, unknown> = { code: apiError.code, message: shown };
+      if (apiError.detail !== undefined) entry.detail = apiError.detail;
+      ctx.body = { errors: [entry] };
+    }
+  };
+}
+
+/** Koa's own errors (e.g. from body parsing) carry a status; anything else is internal. */
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const status = (err as { status?: number }).status;
+  if (status === 413) return new ApiError('SIZE_INVALID');
+  if (status !== undefined && status >= 400 && status < 500)
+    return new ApiError('BAD_REQUEST', (err as Error).message);
+  return new ApiError('INTERNAL', (err as Error)?.message);
+}

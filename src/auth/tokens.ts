@@ -1,0 +1,79 @@
+/**
+ * API tokens: a YAML file of `{name, sha256, roles}` entries (the token itself is never stored).
+ * WARNING: a presented token is hashed and compared in constant time against every entry, and
+ * never logged; keep it that way.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { issueError, parseYamlSource, YamlSourceError } from '../yaml-source/index.js';
+
+/** Roles, with OpenShift's equivalents: reader (image-puller), signer (image-signer), auditor, importer, admin. */
+export const ROLES = ['reader', 'signer', 'auditor', 'importer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const tokensFileSchema = z.strictObject({
+  tokens: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        sha256: z.string().regex(/^[a-f0-9]{64}$/, 'expected the sha256 of the token as 64 lowercase hex'),
+        roles: z.array(z.enum(ROLES)).min(1),
+      }),
+    )
+    .default([]),
+});
+
+/** Who a valid token belongs to. */
+export interface Principal {
+  readonly name: string;
+  readonly roles: ReadonlySet<Role>;
+}
+
+/** An immutable set of tokens. */
+export class TokenSet {
+  private constructor(private readonly entries: ReadonlyArray<{ hash: Buffer; principal: Principal }>) {}
+
+  static readonly EMPTY = new TokenSet([]);
+
+  /** Parses a tokens file's text; throws YamlSourceError naming file, line and key path. */
+  static parse(file: string, text: string): TokenSet {
+    const source = parseYamlSource(file, text);
+    const parsed = tokensFileSchema.safeParse(source.value ?? {});
+    if (!parsed.success) {
+      throw issueError(source, file, parsed.error.issues[0]!);
+    }
+    const names = new Set<string>();
+    return new TokenSet(
+      parsed.data.tokens.map((t, i) => {
+        if (names.has(t.name))
+          throw new YamlSourceError(file, source.lineOf(['tokens', i]), `duplicate token name "${t.name}"`);
+        names.add(t.name);
+        return { hash: Buffer.from(t.sha256, 'hex'), principal: { name: t.name, roles: new Set(t.roles) } };
+      }),
+    );
+  }
+
+  static async load(file: string): Promise<TokenSet> {
+    return TokenSet.parse(file, await readFile(file, 'utf8'));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The principal of `token`, or undefined. Every entry is compared, in constant time each. */
+  authenticate(token: string): Principal | undefined {
+    const presented = createHash('sha256').update(token, 'utf8').digest();
+    let found: Principal | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(presented, entry.hash) && !found) found = entry.principal;
+    }
+    return found;
+  }
+}
+
+/** sha256 hex of a token, as the tokens file stores it. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}

@@ -1,0 +1,82 @@
+/**
+ * prom-client registry and every sigmirror metric, named `sigmirror_<subsystem>_…`.
+ * One registry per daemon (tests create their own), so nothing is global.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The daemon's metrics; created once in the composition root and passed down. */
+export interface Metrics {
+  readonly registry: Registry;
+  /** registries.d loads, by result: applied | rejected. */
+  readonly registriesReloads: Counter<'result'>;
+  /** 1 while the latest registries.d load was rejected (the last good config is in force). */
+  readonly registriesConfigError: Gauge;
+  /** Upstream fetch decisions and errors, by kind (not-found, soft-404, forbidden-as-missing, timeout, …). */
+  readonly fetchEvents: Counter<'kind'>;
+  /** Import jobs finished, by outcome: imported | unchanged | empty | failed | retried. */
+  readonly importJobs: Counter<'outcome'>;
+  /** Signatures added to the store, by source: import | upload. */
+  readonly signaturesStored: Counter<'source'>;
+  /** Jobs waiting or delayed in the import queue (sampled). */
+  readonly queueDepth: Gauge;
+  /** HTTP requests by route and status. */
+  readonly httpRequests: Counter<'route' | 'method' | 'status'>;
+  readonly httpDuration: Histogram<'route'>;
+}
+
+/** Creates a registry with every metric (and Node's default process metrics when `defaults`). */
+export function createMetrics(defaults = true): Metrics {
+  const registry = new Registry();
+  if (defaults) collectDefaultMetrics({ register: registry, prefix: 'sigmirror_' });
+  const registers = [registry];
+  return {
+    registry,
+    registriesReloads: new Counter({
+      name: 'sigmirror_registries_reloads_total',
+      help: 'registries.d loads by result (applied, rejected)',
+      labelNames: ['result'],
+      registers,
+    }),
+    registriesConfigError: new Gauge({
+      name: 'sigmirror_registries_config_error',
+      help: '1 while the latest registries.d edit is rejected and the last good configuration is in force',
+      registers,
+    }),
+    fetchEvents: new Counter({
+      name: 'sigmirror_fetch_events_total',
+      help: 'Upstream sigstore fetch decisions and errors by kind',
+      labelNames: ['kind'],
+      registers,
+    }),
+    importJobs: new Counter({
+      name: 'sigmirror_import_jobs_total',
+      help: 'Import jobs finished by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    signaturesStored: new Counter({
+      name: 'sigmirror_store_signatures_added_total',
+      help: 'Signatures added to the store by source (import, upload)',
+      labelNames: ['source'],
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: 'sigmirror_queue_depth',
+      help: 'Import jobs waiting or delayed',
+      registers,
+    }),
+    httpRequests: new Counter({
+      name: 'sigmirror_api_requests_total',
+      help: 'HTTP requests by route, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'sigmirror_api_request_duration_seconds',
+      help: 'HTTP request duration by route',
+      labelNames: ['route'],
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+  };
+}
