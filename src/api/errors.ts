@@ -44,6 +44,8 @@ export function errorRenderer(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
+      // Nothing answered (and no router objected to the method): a real 404 in the envelope.
+      if (ctx.status === 404 && ctx.body === undefined) throw new ApiError('NOT_FOUND');
     } catch (err) {
       const apiError = toApiError(err);
       if (apiError.status >= 500) logger.error({ err, reqId: ctx.state.reqId }, 'request failed');

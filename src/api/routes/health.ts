@@ -1,0 +1,57 @@
+/** `/healthz` (process up), `/readyz` (every check passes, with reasons) and `/metrics`. */
+import Router from '@koa/router';
+import type { Metrics } from '../../metrics.js';
+
+/** A readiness check: undefined when ready, else the reason. */
+export type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
+
+export interface HealthDeps {
+  readonly metrics: Metrics;
+  /** Named checks, e.g. redis, registries, store. */
+  readonly readiness: Readonly<Record<string, ReadinessCheck>>;
+  /** Refreshes sampled metrics (queue depth) before a scrape. */
+  readonly beforeScrape?: () => Promise<void>;
+}
+
+/** How long one readiness check may take before it counts as failed. */
+const CHECK_TIMEOUT_MS = 2_000;
+
+export function healthRoutes(deps: HealthDeps): Router {
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    const results = await Promise.all(
+      Object.entries(deps.readiness).map(async ([name, check]) => [name, await runCheck(check)] as const),
+    );
+    const failing = results.filter(([, reason]) => reason !== undefined);
+    ctx.status = failing.length ? 503 : 200;
+    ctx.body = {
+      status: failing.length ? 'unready' : 'ready',
+      checks: Object.fromEntries(results.map(([name, reason]) => [name, reason ?? 'ok'])),
+    };
+  });
+  router.get('/metrics', async (ctx) => {
+    await deps.beforeScrape?.().catch(() => undefined);
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
+  });
+  return router;
+}
+
+async function runCheck(check: ReadinessCheck): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve(check()),
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve(`no answer within ${CHECK_TIMEOUT_MS} ms`), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    clearTimeout(timer);
+  }
+}
