@@ -1,0 +1,78 @@
+import test from 'ava';
+import { parseExtensionsName, parseMirrorPath } from '../../../src/api/paths.js';
+
+const HEX = 'a'.repeat(64);
+
+test('mirror paths parse into image and index', (t) => {
+  t.deepEqual(parseMirrorPath(`registry.redhat.io/ubi9/ubi@sha256=${HEX}/signature-12`), {
+    image: { registry: 'registry.redhat.io', repository: 'ubi9/ubi', digest: `sha256:${HEX}` },
+    index: 12,
+  });
+  t.deepEqual(
+    parseMirrorPath(`127.0.0.1:5000/a@sha256=${HEX}/signature-1`)?.image.registry,
+    '127.0.0.1:5000',
+  );
+});
+
+const notMirror = [
+  `reg.io/a@sha256=${HEX}/signature-0`,
+  `reg.io/a@sha256=${HEX}/signature-01`,
+  `reg.io/a@sha256=${HEX}/signature-99999`,
+  `reg.io/a@sha256=${HEX}/signature-`,
+  `reg.io/a@sha256=${HEX}/`,
+  `reg.io/a@sha256=${HEX}`,
+  `reg.io/a@sha256=${HEX.toUpperCase()}/signature-1`,
+  `reg.io/a@sha512=${HEX}/signature-1`,
+  `reg.io/../etc@sha256=${HEX}/signature-1`,
+  `reg.io/%2e%2e/etc@sha256=${HEX}/signature-1`,
+  `reg.io/a%2fb@sha256=${HEX}/signature-1`,
+  `reg.io/a\0@sha256=${HEX}/signature-1`,
+  `reg.io//a@sha256=${HEX}/signature-1`,
+  `reg.io/A@sha256=${HEX}/signature-1`,
+  `reg.io@sha256=${HEX}/signature-1`,
+  `bad_host/a@sha256=${HEX}/signature-1`,
+  `reg.io/${'a/'.repeat(200)}a@sha256=${HEX}/signature-1`,
+  `reg.io/a@sha256=${HEX}/signature-1/extra`,
+];
+for (const path of notMirror) {
+  test(`not a mirror path: ${JSON.stringify(path.replace(HEX, '<hex>').slice(0, 80))}`, (t) => {
+    t.is(parseMirrorPath(path), undefined);
+  });
+}
+
+test('extensions names: host-like first component is the registry, else the default', (t) => {
+  const d = `sha256:${HEX}`;
+  t.deepEqual(parseExtensionsName('registry.redhat.io/rhel7/rhel', d, 'x.io'), {
+    registry: 'registry.redhat.io',
+    repository: 'rhel7/rhel',
+    digest: d,
+  });
+  t.deepEqual(parseExtensionsName('rhel7/rhel', d, 'registry.redhat.io'), {
+    registry: 'registry.redhat.io',
+    repository: 'rhel7/rhel',
+    digest: d,
+  });
+  t.is(parseExtensionsName('localhost/app', d, undefined).registry, 'localhost');
+  t.is(parseExtensionsName('reg:5000/app', d, undefined).registry, 'reg:5000');
+});
+
+const badNames: Array<[string, string, string | undefined, string]> = [
+  ['ns/../etc', `sha256:${HEX}`, 'r.io', 'NAME_INVALID'],
+  ['ns/%2e%2e', `sha256:${HEX}`, 'r.io', 'NAME_INVALID'],
+  ['ns//app', `sha256:${HEX}`, 'r.io', 'NAME_INVALID'],
+  ['NS/app', `sha256:${HEX}`, 'r.io', 'NAME_INVALID'],
+  ['ns/app', `sha256:${HEX}`, undefined, 'NAME_INVALID'],
+  ['r.io', `sha256:${HEX}`, undefined, 'NAME_INVALID'],
+  ['ns/app', 'sha256:abc', 'r.io', 'DIGEST_INVALID'],
+  ['ns/app', `sha512:${HEX}${HEX}`, 'r.io', 'DIGEST_INVALID'],
+];
+for (const [name, digest, def, code] of badNames) {
+  test(`extensions name rejected: ${name} ${digest.slice(0, 12)} → ${code}`, (t) => {
+    t.throws(() => parseExtensionsName(name, digest, def), { instanceOf: Error, message: /./ });
+    try {
+      parseExtensionsName(name, digest, def);
+    } catch (err) {
+      t.is((err as { code: string }).code, code);
+    }
+  });
+}
