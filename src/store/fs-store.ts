@@ -1,0 +1,248 @@
+/**
+ * Filesystem backend. The signature tree IS a valid lookaside tree, so `file://` lookaside and any
+ * static web server can serve it; metadata lives in a separate tree that is never served:
+ *
+ *   <root>/<registry>/<repository>@sha256=<hex>/signature-1     raw bytes, exactly as upstream
+ *                                              /signature-2 …
+ *   <metaRoot>/<registry>/<repository>@sha256=<hex>.json        provenance, parsed fields, verifications
+ *   <metaRoot>/<registry>/<repository>@sha256=<hex>.json.lock   held while writing (pid inside)
+ *
+ * Crash safety: every file is written to a `.tmp-*` name, fsynced and renamed, then its directory
+ * fsynced. Signature N+1 is renamed into place only after 1..N exist, and the metadata after the
+ * signatures, so indices are contiguous at every instant. A crash between the two leaves a
+ * signature without metadata: the next list/append adopts it (sha256 and size recomputed, source
+ * unknown). Leftover temp files are removed then.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
+import { TEMP_PREFIX, writeFileAtomic } from './atomic.js';
+import { withLock } from './lock.js';
+import type {
+  AppendResult,
+  ImageKey,
+  NewSignature,
+  Provenance,
+  SignatureEntry,
+  SignatureStore,
+  VerificationRecord,
+} from './types.js';
+
+/** Options of the filesystem store. */
+export interface FsStoreOptions {
+  /** Root of the served lookaside tree. */
+  readonly root: string;
+  /** Root of the metadata tree. Default: `<root>-meta` beside it. */
+  readonly metaRoot?: string | undefined;
+}
+
+interface Meta {
+  readonly version: 1;
+  readonly signatures: SignatureEntry[];
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export function createFsStore(options: FsStoreOptions): SignatureStore {
+  return new FsStore(path.resolve(options.root), path.resolve(options.metaRoot ?? `${options.root}-meta`));
+}
+
+class FsStore implements SignatureStore {
+  constructor(
+    private readonly root: string,
+    private readonly metaRoot: string,
+  ) {}
+
+  /** Validated paths of an image (throws LayoutError before anything touches disk). */
+  private paths(image: ImageKey) {
+    const rel = path.join(
+      checkRegistry(image.registry),
+      signatureRelativePath(image.repository, image.digest, 1),
+    );
+    const imageRel = path.dirname(rel);
+    return {
+      dir: path.join(this.root, imageRel),
+      meta: path.join(this.metaRoot, `${imageRel}.json`),
+      signature: (index: number) => path.join(this.root, imageRel, `signature-${index}`),
+    };
+  }
+
+  async read(image: ImageKey, index: number): Promise<Uint8Array | undefined> {
+    if (!Number.isInteger(index) || index < 1) return undefined;
+    try {
+      return await readFile(this.paths(image).signature(index));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async list(image: ImageKey): Promise<readonly SignatureEntry[]> {
+    const p = this.paths(image);
+    const meta = await this.readMeta(p.meta);
+    // A signature beyond the metadata means a crash between the two writes: adopt it.
+    if (await exists(p.signature(meta.signatures.length + 1))) {
+      return withLock(`${p.meta}.lock`, async () => (await this.reconcile(image)).signatures);
+    }
+    return meta.signatures;
+  }
+
+  async append(
+    image: ImageKey,
+    signatures: readonly NewSignature[],
+    provenance: Provenance,
+  ): Promise<AppendResult> {
+    const p = this.paths(image);
+    await mkdir(path.dirname(p.meta), { recursive: true });
+    return withLock(`${p.meta}.lock`, async () => {
+      const meta = await this.reconcile(image);
+      const known = new Map(meta.signatures.map((s) => [s.sha256, s.index]));
+      const added: number[] = [];
+      const duplicates: number[] = [];
+      const now = new Date().toISOString();
+      for (const sig of signatures) {
+        const hash = sha256(sig.bytes);
+        const existing = known.get(hash);
+        if (existing !== undefined) {
+          duplicates.push(existing);
+          continue;
+        }
+        const index = meta.signatures.length + 1;
+        await mkdir(p.dir, { recursive: true });
+        await writeFileAtomic(p.signature(index), sig.bytes);
+        meta.signatures.push({
+          index,
+          sha256: hash,
+          size: sig.bytes.length,
+          source: sig.source ?? null,
+          name: sig.name ?? null,
+          origin: provenance.origin,
+          by: provenance.by ?? null,
+          storedAt: now,
+          parsed: sig.parsed ?? null,
+          verifications: [],
+        });
+        known.set(hash, index);
+        added.push(index);
+      }
+      if (added.length) await writeFileAtomic(p.meta, JSON.stringify(meta));
+      return { added, duplicates };
+    });
+  }
+
+  async recordVerification(image: ImageKey, index: number, record: VerificationRecord): Promise<void> {
+    const p = this.paths(image);
+    await withLock(`${p.meta}.lock`, async () => {
+      const meta = await this.reconcile(image);
+      const entry = meta.signatures[index - 1];
+      if (!entry) throw new RangeError(`image has no signature-${index}`);
+      meta.signatures[index - 1] = { ...entry, verifications: [...entry.verifications, record] };
+      await writeFileAtomic(p.meta, JSON.stringify(meta));
+    });
+  }
+
+  async remove(image: ImageKey, indices: readonly number[] | 'all'): Promise<number> {
+    const p = this.paths(image);
+    return withLock(`${p.meta}.lock`, async () => {
+      const meta = await this.reconcile(image);
+      const drop = new Set(indices === 'all' ? meta.signatures.map((s) => s.index) : indices);
+      const kept = meta.signatures.filter((s) => !drop.has(s.index));
+      const removed = meta.signatures.length - kept.length;
+      if (removed === 0) return 0;
+      // Build the renumbered tree beside the old one, then swap the directories.
+      const fresh = `${p.dir}${TEMP_PREFIX}rebuild`;
+      await rm(fresh, { recursive: true, force: true });
+      await mkdir(fresh, { recursive: true });
+      const renumbered = await Promise.all(
+        kept.map(async (s, i) => {
+          await writeFileAtomic(path.join(fresh, `signature-${i + 1}`), await readFile(p.signature(s.index)));
+          return { ...s, index: i + 1 };
+        }),
+      );
+      const trash = `${p.dir}${TEMP_PREFIX}trash`;
+      await rename(p.dir, trash);
+      if (renumbered.length) await rename(fresh, p.dir);
+      else await rm(fresh, { recursive: true, force: true });
+      await rm(trash, { recursive: true, force: true });
+      if (renumbered.length)
+        await writeFileAtomic(p.meta, JSON.stringify({ version: 1, signatures: renumbered }));
+      else await rm(p.meta, { force: true });
+      return removed;
+    });
+  }
+
+  async *images(): AsyncIterable<ImageKey> {
+    for (const registry of await readdirOrEmpty(this.metaRoot)) {
+      yield* this.walk(registry, path.join(this.metaRoot, registry), '');
+    }
+  }
+
+  private async *walk(registry: string, dir: string, prefix: string): AsyncIterable<ImageKey> {
+    for (const name of await readdirOrEmpty(dir)) {
+      const m = /^(.+)@(sha256)=([a-f0-9]{64})\.json$/.exec(name);
+      if (m) yield { registry, repository: `${prefix}${m[1]}`, digest: `${m[2]}:${m[3]}` };
+      else if (!name.includes('@') && !name.startsWith('.'))
+        yield* this.walk(registry, path.join(dir, name), `${prefix}${name}/`);
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private async readMeta(file: string): Promise<Meta> {
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as Meta;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, signatures: [] };
+      throw err;
+    }
+  }
+
+  /** Under the lock: metadata matching the files, adopting orphans and removing temp files. */
+  private async reconcile(image: ImageKey): Promise<Meta> {
+    const p = this.paths(image);
+    const meta = await this.readMeta(p.meta);
+    const signatures = [...meta.signatures];
+    while (signatures.length && !(await exists(p.signature(signatures.length)))) signatures.pop();
+    for (let i = signatures.length + 1; await exists(p.signature(i)); i++) {
+      const bytes = await readFile(p.signature(i));
+      signatures.push({
+        index: i,
+        sha256: sha256(bytes),
+        size: bytes.length,
+        source: null,
+        name: null,
+        origin: 'unknown',
+        by: null,
+        storedAt: new Date().toISOString(),
+        parsed: null,
+        verifications: [],
+      });
+    }
+    for (const name of await readdirOrEmpty(p.dir)) {
+      if (name.startsWith(TEMP_PREFIX)) await rm(path.join(p.dir, name), { force: true });
+    }
+    const changed = signatures.length !== meta.signatures.length;
+    if (changed) await writeFileAtomic(p.meta, JSON.stringify({ version: 1, signatures }));
+    return { version: 1, signatures };
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return [];
+    throw err;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The signature store: opaque signature bytes per image, in contiguous, stable indices, plus
+ * provenance and verification records. It never interprets signatures (it does not import
+ * src/signature) and claims nothing about trust: records come from callers that ran verify.
+ */
+
+/** One image, as the lookaside tree keys it. */
+export interface ImageKey {
+  /** Registry host[:port], e.g. `registry.redhat.io`. */
+  readonly registry: string;
+  /** Repository path without the host, e.g. `ubi9/ubi`. */
+  readonly repository: string;
+  /** `sha256:<64 hex>`. */
+  readonly digest: string;
+}
+
+/** How a signature got into the store. */
+export interface Provenance {
+  /** `import` (fetched from an upstream sigstore) or `upload` (signatures API, sign --upload). */
+  readonly origin: 'import' | 'upload';
+  /** Who caused it: a token name, `worker`, … */
+  readonly by?: string | undefined;
+}
+
+/** A signature to add. */
+export interface NewSignature {
+  readonly bytes: Uint8Array;
+  /** The upstream URL it was read from (imports). */
+  readonly source?: string | undefined;
+  /** What the caller parsed from it without verifying (digest, identity, key id, …); opaque here. */
+  readonly parsed?: Readonly<Record<string, unknown>> | undefined;
+  /** The name an upload gave it (signatures API `<digest>@<id>`). */
+  readonly name?: string | undefined;
+}
+
+/** A verification outcome recorded against one signature (kept as history, never overwritten). */
+export type VerificationRecord = Readonly<Record<string, unknown>> & {
+  readonly at: string;
+  readonly by: string;
+};
+
+/** What the store knows about one stored signature. */
+export interface SignatureEntry {
+  /** 1-based position: `signature-<index>`. */
+  readonly index: number;
+  readonly sha256: string;
+  readonly size: number;
+  readonly source: string | null;
+  readonly name: string | null;
+  readonly origin: Provenance['origin'] | 'unknown';
+  readonly by: string | null;
+  /** ISO time it was stored. */
+  readonly storedAt: string;
+  readonly parsed: Readonly<Record<string, unknown>> | null;
+  readonly verifications: readonly VerificationRecord[];
+}
+
+/** The result of an append. */
+export interface AppendResult {
+  /** Indices given to new signatures, in order. */
+  readonly added: readonly number[];
+  /** For each signature already present (same bytes), its existing index. */
+  readonly duplicates: readonly number[];
+}
+
+/** The store interface every backend implements and the conformance suite checks. */
+export interface SignatureStore {
+  /** Signatures of an image in index order; `[]` when none. */
+  list(image: ImageKey): Promise<readonly SignatureEntry[]>;
+  /** The bytes of `signature-<index>`, or undefined when there is no such index. */
+  read(image: ImageKey, index: number): Promise<Uint8Array | undefined>;
+  /** Appends the signatures not yet present (same bytes = present); never renumbers. */
+  append(image: ImageKey, signatures: readonly NewSignature[], provenance: Provenance): Promise<AppendResult>;
+  /** Adds a verification record to one signature's history. Throws when the index does not exist. */
+  recordVerification(image: ImageKey, index: number, record: VerificationRecord): Promise<void>;
+  /**
+   * Admin action: removes signatures. The lookaside must stay contiguous, so the remaining ones
+   * are renumbered 1..k in their order: the ONLY operation that renumbers. Returns how many went.
+   */
+  remove(image: ImageKey, indices: readonly number[] | 'all'): Promise<number>;
+  /** Every image with at least one signature (for periodic resync). */
+  images(): AsyncIterable<ImageKey>;
+  close(): Promise<void>;
+}

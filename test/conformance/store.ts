@@ -1,0 +1,197 @@
+/**
+ * The one SignatureStore conformance suite. Each backend's test file plugs in a factory;
+ * nothing here knows the backend (STYLE habit #5, distribution's testsuites).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { TestFn } from 'ava';
+import type { ImageKey, SignatureStore } from '../../src/store/index.js';
+
+/** A fresh, empty store for one test and how to verify it left nothing behind. */
+export interface StoreFactory {
+  (): Promise<{ store: SignatureStore; cleanup: () => Promise<void> }>;
+}
+
+const image = (n = 1): ImageKey => ({
+  registry: 'registry.example.com:5000',
+  repository: `ns/app${n}`,
+  digest: `sha256:${createHash('sha256').update(String(n)).digest('hex')}`,
+});
+const sig = (text: string) => ({ bytes: new Uint8Array(Buffer.from(`\xa3\x01${text}`, 'latin1')) });
+const hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export function runStoreConformance(test: TestFn, factory: StoreFactory): void {
+  const withStore = (name: string, body: (store: SignatureStore) => Promise<void>) =>
+    test(name, async (t) => {
+      const { store, cleanup } = await factory();
+      try {
+        await body(store);
+        t.pass();
+      } finally {
+        await store.close();
+        await cleanup();
+      }
+    });
+
+  withStore('an unknown image lists [] and reads undefined', async (store) => {
+    assertDeep(await store.list(image()), []);
+    assert((await store.read(image(), 1)) === undefined, 'read of a missing index');
+    assert((await store.read(image(), 0)) === undefined, 'read of index 0');
+  });
+
+  withStore('append, list and read round-trip byte-exact with provenance', async (store) => {
+    const a = sig('a'),
+      b = { ...sig('b'), source: 'https://up/b', parsed: { keyId: 'ABC' } };
+    const r = await store.append(image(), [a, b], { origin: 'import', by: 'worker' });
+    assertDeep(r, { added: [1, 2], duplicates: [] });
+    assertDeep(await store.read(image(), 1), a.bytes);
+    assertDeep(await store.read(image(), 2), b.bytes);
+    assert((await store.read(image(), 3)) === undefined, 'no third signature');
+    const list = await store.list(image());
+    assertDeep(
+      list.map((e) => [e.index, e.sha256, e.size, e.source, e.origin, e.by, e.parsed]),
+      [
+        [1, hex(a.bytes), a.bytes.length, null, 'import', 'worker', null],
+        [2, hex(b.bytes), b.bytes.length, 'https://up/b', 'import', 'worker', { keyId: 'ABC' }],
+      ],
+    );
+    assert(
+      list.every((e) => !Number.isNaN(Date.parse(e.storedAt))),
+      'storedAt is a date',
+    );
+  });
+
+  withStore(
+    're-import dedupes by content and appends only new signatures; indices never move',
+    async (store) => {
+      await store.append(image(), [sig('a'), sig('b')], { origin: 'import' });
+      const r = await store.append(image(), [sig('b'), sig('c'), sig('a'), sig('c')], { origin: 'import' });
+      assertDeep(r, { added: [3], duplicates: [2, 1, 3] });
+      assertDeep(
+        (await store.list(image())).map((e) => e.index),
+        [1, 2, 3],
+      );
+      assertDeep(await store.read(image(), 3), sig('c').bytes);
+    },
+  );
+
+  withStore('images are independent', async (store) => {
+    await store.append(image(1), [sig('x')], { origin: 'import' });
+    await store.append(image(2), [sig('x'), sig('y')], { origin: 'upload', by: 'ci' });
+    assert((await store.list(image(1))).length === 1, 'image 1 has one');
+    assert((await store.list(image(2))).length === 2, 'image 2 has two');
+    const all = [];
+    for await (const key of store.images()) all.push(key);
+    assertDeep(
+      all.sort((x, y) => x.repository.localeCompare(y.repository)),
+      [image(1), image(2)],
+    );
+  });
+
+  withStore('20 concurrent appends to one image stay contiguous and lose nothing', async (store) => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.append(image(), [sig(`c${i}`), sig('shared')], { origin: 'import' }),
+      ),
+    );
+    const list = await store.list(image());
+    assert(list.length === 21, `21 distinct signatures, got ${list.length}`);
+    assertDeep(
+      list.map((e) => e.index),
+      Array.from({ length: 21 }, (_, i) => i + 1),
+    );
+    assertDeep(
+      results.flatMap((r) => r.added).sort((x, y) => x - y),
+      list.map((e) => e.index),
+    );
+    for (const e of list)
+      assert(hex((await store.read(image(), e.index))!) === e.sha256, `bytes of ${e.index}`);
+  });
+
+  withStore('verification records are appended as history, never replaced', async (store) => {
+    await store.append(image(), [sig('a')], { origin: 'import' });
+    await store.recordVerification(image(), 1, {
+      at: '2026-01-01T00:00:00Z',
+      by: 'auditor',
+      verdict: 'reject',
+    });
+    await store.recordVerification(image(), 1, {
+      at: '2026-01-02T00:00:00Z',
+      by: 'auditor',
+      verdict: 'accept',
+    });
+    assertDeep(
+      (await store.list(image()))[0]!.verifications.map((v) => v.verdict),
+      ['reject', 'accept'],
+    );
+    await rejects(store.recordVerification(image(), 2, { at: 'x', by: 'y' }), /no signature-2/);
+    assertDeep(await store.read(image(), 1), sig('a').bytes);
+  });
+
+  withStore('remove renumbers the rest contiguously; remove all empties the image', async (store) => {
+    await store.append(image(), [sig('a'), sig('b'), sig('c')], { origin: 'import' });
+    assert((await store.remove(image(), [2])) === 1, 'one removed');
+    assertDeep(
+      (await store.list(image())).map((e) => [e.index, e.size]),
+      [
+        [1, 3],
+        [2, 3],
+      ],
+    );
+    assertDeep(await store.read(image(), 2), sig('c').bytes);
+    assert((await store.read(image(), 3)) === undefined, 'no third after removal');
+    assert((await store.remove(image(), [7])) === 0, 'nothing to remove');
+    assert((await store.remove(image(), 'all')) === 2, 'two removed');
+    assertDeep(await store.list(image()), []);
+    assert((await store.read(image(), 1)) === undefined, 'nothing left');
+  });
+
+  withStore('a 4 MiB signature round-trips', async (store) => {
+    const big = new Uint8Array(randomBytes(4 * 1024 * 1024));
+    await store.append(image(), [{ bytes: big }], { origin: 'import' });
+    assertDeep(await store.read(image(), 1), big);
+  });
+
+  const badKeys: Array<[string, ImageKey]> = [
+    ['traversal in repository', { ...image(), repository: '../../etc' }],
+    ['encoded traversal', { ...image(), repository: 'ns/%2e%2e' }],
+    ['NUL', { ...image(), repository: 'ns/a\0b' }],
+    ['uppercase', { ...image(), repository: 'NS/app' }],
+    ['bad registry', { ...image(), registry: '../x' }],
+    ['bad digest', { ...image(), digest: 'sha256:../../x' }],
+    ['other algorithm', { ...image(), digest: `sha512:${'a'.repeat(128)}` }],
+  ];
+  for (const [name, key] of badKeys) {
+    withStore(`invalid image key rejected before any write: ${name}`, async (store) => {
+      await rejects(store.append(key, [sig('a')], { origin: 'import' }), /invalid/);
+      await rejects(store.list(key), /invalid/);
+      await rejects(store.read(key, 1), /invalid/);
+    });
+  }
+}
+
+function assert(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`store conformance: ${what}`);
+}
+
+function assertDeep(actual: unknown, expected: unknown): void {
+  const norm = (v: unknown) =>
+    JSON.stringify(v, function (this: Record<string, unknown>, key, x) {
+      const raw = this[key];
+      return raw instanceof Uint8Array ? Buffer.from(raw).toString('hex') : x;
+    });
+  if (norm(actual) !== norm(expected))
+    throw new Error(
+      `store conformance: expected ${norm(expected).slice(0, 300)}, got ${norm(actual).slice(0, 300)}`,
+    );
+}
+
+async function rejects(p: Promise<unknown>, message: RegExp): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!message.test((err as Error).message))
+      throw new Error(`store conformance: wrong error ${(err as Error).message}`);
+    return;
+  }
+  throw new Error('store conformance: expected a rejection');
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import test from 'ava';
+import { signatureRelativePath } from '../../src/lookaside/index.js';
+import { createFsStore } from '../../src/store/index.js';
+import { runStoreConformance } from '../conformance/store.js';
+import { tempDir } from '../helpers/tmp.js';
+
+runStoreConformance(test, async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sigmirror-store-'));
+  return {
+    store: createFsStore({ root: path.join(dir, 'store') }),
+    cleanup: async () => {
+      const leftovers = (await listAll(dir)).filter((f) => f.includes('.tmp-') || f.endsWith('.lock'));
+      await rm(dir, { recursive: true, force: true });
+      if (leftovers.length) throw new Error(`temp or lock files left behind: ${leftovers.join(', ')}`);
+    },
+  };
+});
+
+async function listAll(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    out.push(path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name));
+  }
+  return out;
+}
+
+const IMAGE = {
+  registry: 'registry.example.com:5000',
+  repository: 'ns/app',
+  digest: `sha256:${'c'.repeat(64)}`,
+};
+
+test('the on-disk tree is a lookaside tree; metadata lives in a separate tree', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(IMAGE, [{ bytes: Buffer.from('one') }, { bytes: Buffer.from('two') }], {
+    origin: 'import',
+  });
+  const sigDir = path.join(dir, 'store', 'registry.example.com:5000', `ns/app@sha256=${'c'.repeat(64)}`);
+  t.deepEqual((await readdir(sigDir)).sort(), ['signature-1', 'signature-2']);
+  t.is(
+    await readFile(
+      path.join(dir, 'store', 'registry.example.com:5000', signatureRelativePath('ns/app', IMAGE.digest, 2)),
+      'utf8',
+    ),
+    'two',
+  );
+  const meta = JSON.parse(
+    await readFile(
+      `${path.join(dir, 'store-meta', 'registry.example.com:5000', `ns/app@sha256=${'c'.repeat(64)}`)}.json`,
+      'utf8',
+    ),
+  );
+  t.is(meta.signatures.length, 2);
+  t.deepEqual(await readdir(path.join(dir, 'store')), ['registry.example.com:5000']);
+});
+
+test('a crash between signature and metadata is adopted; temp files are removed and never served', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(IMAGE, [{ bytes: Buffer.from('one') }], { origin: 'import', by: 'w' });
+  const sigDir = path.join(dir, 'store', 'registry.example.com:5000', `ns/app@sha256=${'c'.repeat(64)}`);
+  await writeFile(path.join(sigDir, 'signature-2'), 'orphan'); // written, then the process died
+  await writeFile(path.join(sigDir, '.tmp-signature-3-abc'), 'half');
+  const list = await store.list(IMAGE);
+  t.deepEqual(
+    list.map((e) => [e.index, e.origin, e.sha256]),
+    [
+      [1, 'import', createHash('sha256').update('one').digest('hex')],
+      [2, 'unknown', createHash('sha256').update('orphan').digest('hex')],
+    ],
+  );
+  t.false(existsSync(path.join(sigDir, '.tmp-signature-3-abc')));
+  const r = await store.append(IMAGE, [{ bytes: Buffer.from('orphan') }, { bytes: Buffer.from('three') }], {
+    origin: 'import',
+  });
+  t.deepEqual(r, { added: [3], duplicates: [2] });
+});
+
+test('a stale lock left by a dead process is broken', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  const metaDir = path.join(dir, 'store-meta', 'registry.example.com:5000', 'ns');
+  await mkdir(metaDir, { recursive: true });
+  await writeFile(path.join(metaDir, `app@sha256=${'c'.repeat(64)}.json.lock`), '999999999\n');
+  const r = await store.append(IMAGE, [{ bytes: Buffer.from('x') }], { origin: 'import' });
+  t.deepEqual(r.added, [1]);
+});
+
+test('two processes appending to one image concurrently stay contiguous', async (t) => {
+  const dir = await tempDir(t);
+  const root = path.join(dir, 'store');
+  const { spawn } = await import('node:child_process');
+  const script = new URL('../fixtures/store/append-many.ts', import.meta.url).pathname;
+  const run = (tag: string) =>
+    new Promise<number | null>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', import.meta.resolve('tsx'), script, root, tag, '30'],
+        { stdio: 'inherit' },
+      );
+      child.once('exit', resolve);
+    });
+  t.deepEqual(await Promise.all([run('a'), run('b')]), [0, 0]);
+  const list = await createFsStore({ root }).list(IMAGE);
+  t.is(list.length, 61); // 30 + 30 distinct + 1 shared
+  t.deepEqual(
+    list.map((e) => e.index),
+    Array.from({ length: 61 }, (_, i) => i + 1),
+  );
+});
