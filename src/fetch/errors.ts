@@ -1,0 +1,46 @@
+/** FetchError: what went wrong reading an upstream sigstore, and whether a retry may help. */
+
+/** Kinds of fetch failure; each is counted in metrics under its name. */
+export type FetchErrorKind =
+  | 'http-status'
+  | 'forbidden'
+  | 'timeout'
+  | 'reset'
+  | 'truncated'
+  | 'connect'
+  | 'tls-unknown-authority'
+  | 'tls'
+  | 'too-large'
+  | 'redirect-loop'
+  | 'too-many-redirects'
+  | 'bad-redirect'
+  | 'unsupported-scheme'
+  | 'file';
+
+export class FetchError extends Error {
+  override readonly name = 'FetchError';
+  constructor(
+    readonly kind: FetchErrorKind,
+    message: string,
+    readonly url: string,
+    readonly retryable: boolean,
+    readonly status?: number | undefined,
+    /** For 429/503: how long the upstream asked us to wait. */
+    readonly retryAfterMs?: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** A URL safe to log: user:password removed. WARNING: never log a URL without this. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1[redacted]@');
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or invalid. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,12 @@
+export {
+  fetchSignatureList,
+  looksLikeOpenPgp,
+  type FetchListOptions,
+  type FetchListResult,
+  type FetchedSignature,
+  type EndedBy,
+} from './signatures.js';
+export { FetchError, redactUrl, parseRetryAfter, type FetchErrorKind } from './errors.js';
+export { AgentPool } from './agent.js';
+export { HostLimiter } from './host-limit.js';
+export * as limits from './limits.js';

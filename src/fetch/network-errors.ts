@@ -1,0 +1,51 @@
+/** Maps undici, socket and TLS errors onto FetchError kinds, with a fix for unknown CAs. */
+import type { AgentPool } from './agent.js';
+import { FetchError, redactUrl } from './errors.js';
+
+/** TLS codes meaning "signed by an authority we do not trust". */
+const UNKNOWN_AUTHORITY = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+]);
+
+const TIMEOUTS = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+]);
+const RESETS = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED']);
+
+export function networkError(err: unknown, url: URL, agents: AgentPool | undefined): FetchError {
+  const safe = redactUrl(url.href);
+  const e = err as { code?: unknown; name?: string; message?: string; cause?: { code?: unknown } };
+  const code = [e.code, e.cause?.code].find((c): c is string => typeof c === 'string') ?? '';
+  if (UNKNOWN_AUTHORITY.has(code)) {
+    const hostPort = `${url.hostname}:${url.port || '443'}`;
+    const dirs = agents?.searchedDirs(hostPort, url.port === '') ?? [];
+    return new FetchError(
+      'tls-unknown-authority',
+      `x509: certificate signed by unknown authority for ${hostPort} (${code}); searched ${dirs.join(', ') || 'no certs.d directories'}; ` +
+        `put the sigstore's CA certificate in ${dirs[0] ?? '<certsDir>/' + hostPort}/ca.crt`,
+      safe,
+      false,
+    );
+  }
+  if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('CERT')) {
+    return new FetchError('tls', `TLS error from ${safe}: ${code} ${e.message ?? ''}`.trim(), safe, false);
+  }
+  if (TIMEOUTS.has(code) || e.name === 'TimeoutError' || e.name === 'AbortError') {
+    return new FetchError('timeout', `timeout reading ${safe}`, safe, true);
+  }
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+    return new FetchError('truncated', `truncated body from ${safe}`, safe, true);
+  }
+  if (RESETS.has(code)) return new FetchError('reset', `connection reset reading ${safe}`, safe, true);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH') {
+    return new FetchError('connect', `cannot connect to ${url.host} (${code})`, safe, true);
+  }
+  return new FetchError('reset', `error reading ${safe}: ${code || e.message}`, safe, true);
+}
