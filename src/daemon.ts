@@ -1,53 +1,103 @@
 /**
  * Composition root: builds every long-lived part from the config, starts them, and closes them
- * in reverse order. close() is memoised; it continues past errors so nothing is left running.
+ * in reverse order. close() is memoised and continues past errors, so nothing is left running.
+ * Order of shutdown (STYLE habit #8): HTTP intake, watchers, workers, queue, Redis.
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { startImportWorker } from '../workers/import.js';
 import type { LoadedConfig } from './config/index.js';
-import { startEmbeddedRedis, type EmbeddedRedis } from './redis/index.js';
+import { AgentPool, HostLimiter } from './fetch/index.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { ImportProducer } from './queue/index.js';
+import { startEmbeddedRedis } from './redis/index.js';
 import { RegistriesWatcher } from './registries/index.js';
+import { createFsStore, type SignatureStore } from './store/index.js';
+
+/** Which parts run: `serve` runs everything, `worker` only the import workers. */
+export interface DaemonMode {
+  readonly workers: boolean;
+}
 
 /** A running daemon. */
 export interface Daemon {
   readonly registries: RegistriesWatcher;
+  readonly store: SignatureStore;
+  readonly producer: ImportProducer;
+  readonly metrics: Metrics;
   readonly redisUrl: string;
   close(): Promise<void>;
 }
 
-/** Starts the daemon's parts; the caller wires signals to close(). */
-export async function startDaemon(loaded: LoadedConfig, logger: Logger): Promise<Daemon> {
+export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: DaemonMode): Promise<Daemon> {
   const { config } = loaded;
   logger.info({ config: loaded.source ?? '(built-in defaults)' }, 'configuration loaded');
   const closers: Array<[string, () => Promise<void>]> = [];
-  let embedded: EmbeddedRedis | undefined;
-  let redisUrl = config.redis.url;
-  if (!redisUrl) {
-    embedded = await startEmbeddedRedis(
-      path.dirname(path.resolve(config.store.path)),
-      logger.child({ module: 'redis' }),
-    );
-    redisUrl = embedded.url;
-    closers.unshift(['redis', () => embedded!.stop()]);
-  }
-  const registries = new RegistriesWatcher({
-    dir: config.registriesDir,
-    logger: logger.child({ module: 'registries' }),
-  });
-  await registries.start();
-  closers.unshift(['registries watcher', () => registries.close()]);
-
+  const stopping = (name: string, stop: () => Promise<void>) => closers.unshift([name, stop]);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       for (const [name, stop] of closers) {
-        try {
-          await stop();
-        } catch (err) {
-          logger.error({ err }, `error while stopping ${name}`);
-        }
+        await stop().catch((err: unknown) => logger.error({ err }, `error while stopping ${name}`));
       }
       logger.info('stopped');
     })());
-  return { registries, redisUrl, close };
+  try {
+    const metrics = createMetrics();
+    let redisUrl = config.redis.url;
+    if (!redisUrl) {
+      const stateDir = path.dirname(path.resolve(config.store.path));
+      const embedded = await startEmbeddedRedis(stateDir, logger.child({ module: 'redis' }));
+      redisUrl = embedded.url;
+      stopping('redis', () => embedded.stop());
+    }
+    const producer = new ImportProducer({
+      redisUrl,
+      prefix: config.redis.prefix,
+      attempts: config.import.attempts,
+    });
+    stopping('queue producer', () => producer.close());
+    const store = createFsStore({ root: config.store.path });
+    stopping('store', () => store.close());
+    const registries = await startRegistries(config.registriesDir, logger, metrics);
+    stopping('registries watcher', () => registries.close());
+    if (mode.workers) {
+      const agents = new AgentPool(config.certsDirs, config.import.timeoutMs);
+      stopping('upstream connections', () => agents.close());
+      const worker = startImportWorker({
+        redisUrl,
+        prefix: config.redis.prefix,
+        concurrency: config.import.concurrency,
+        lockDurationMs: config.import.lockDurationMs,
+        recheckDelaysMs: config.import.recheckDelaysMs,
+        producer,
+        metrics,
+        logger: logger.child({ module: 'import' }),
+        deps: {
+          registries: () => registries.current().config,
+          store,
+          agents,
+          hosts: new HostLimiter(),
+          limits: config.import,
+          treat403AsMissing: new Set(config.import.treat403AsMissing),
+          onFetchEvent: (kind) => metrics.fetchEvents.inc({ kind }),
+        },
+      });
+      stopping('import workers', () => worker.close());
+    }
+    return { registries, store, producer, metrics, redisUrl, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+async function startRegistries(dir: string, logger: Logger, metrics: Metrics): Promise<RegistriesWatcher> {
+  const registries = new RegistriesWatcher({ dir, logger: logger.child({ module: 'registries' }) });
+  registries.on('change', (state: ReturnType<RegistriesWatcher['current']>) => {
+    metrics.registriesConfigError.set(state.lastError ? 1 : 0);
+    metrics.registriesReloads.inc({ result: state.lastError ? 'rejected' : 'applied' });
+  });
+  await registries.start();
+  return registries;
 }

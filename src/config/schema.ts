@@ -51,6 +51,16 @@ const importSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
   /** Attempts per import job before it fails. Default 5. */
   attempts: z.number().int().min(1).max(100).default(5),
+  /** Upstream hosts (`host` or `host:port`) whose 403 means "no such signature" (object stores). Default none. */
+  treat403AsMissing: z.array(z.string().min(1)).default([]),
+  /** Re-check delays for an image whose import found no signatures yet (ms). Default 10 s, 1 min, 10 min, 1 h. */
+  recheckDelaysMs: z.array(z.number().int().min(0)).max(50).default([10_000, 60_000, 600_000, 3_600_000]),
+  /** Resync every known image this often (ms; 0 = never). Default one day. */
+  resyncIntervalMs: z.number().int().min(0).default(86_400_000),
+  /** During a resync sweep, at most one image per upstream host this often (ms). Default 1000. */
+  resyncSpacingMs: z.number().int().min(0).default(1_000),
+  /** A crashed worker's jobs are taken over after about this long (ms). Default 30000. */
+  lockDurationMs: z.number().int().min(1_000).max(600_000).default(30_000),
 });
 
 /** The whole file. */

@@ -19,6 +19,8 @@ export const importJobSchema = z.strictObject({
   reason: z.enum(IMPORT_REASONS).default('import'),
   /** Position in the no-signature re-check schedule (0 = first re-check). */
   recheck: z.number().int().min(0).default(0),
+  /** Set by the producer to tell whether its add created the job or joined an identical one. */
+  enqueueId: z.string().max(64).optional(),
 });
 
 /** Job data after validation. */

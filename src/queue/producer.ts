@@ -2,6 +2,7 @@
  * Enqueues imports and reports their state. Used by the CLI, the API and the notification
  * endpoint alike. Fails fast when Redis is unreachable.
  */
+import { randomUUID } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { producerConnection } from '../redis/index.js';
@@ -71,15 +72,22 @@ export class ImportProducer {
       // A finished job keeps its id: remove it so the re-import (a resync that merges) can run.
       await existing.remove().catch(() => undefined);
     }
-    const job = await this.queue.add('import', data, {
-      jobId: id,
-      attempts: this.options.attempts,
-      backoff: { type: BACKOFF_TYPE },
-      removeOnComplete: KEEP_COMPLETED,
-      removeOnFail: KEEP_FAILED,
-      ...opts,
-    });
-    return { id: job.id ?? id, deduplicated: false };
+    const enqueueId = randomUUID();
+    await this.queue.add(
+      'import',
+      { ...data, enqueueId },
+      {
+        jobId: id,
+        attempts: this.options.attempts,
+        backoff: { type: BACKOFF_TYPE },
+        removeOnComplete: KEEP_COMPLETED,
+        removeOnFail: KEEP_FAILED,
+        ...opts,
+      },
+    );
+    // BullMQ ignores an add whose id exists; the stored enqueueId tells whose add won.
+    const stored = await this.queue.getJob(id);
+    return { id, deduplicated: stored?.data.enqueueId !== enqueueId };
   }
 
   /** The job's state, or undefined when no such job is known (never enqueued, or expired). */

@@ -21,6 +21,11 @@ test('no file at all: the embedded defaults', (t) => {
     maxSignatureBytes: 4194304,
     timeoutMs: 30000,
     attempts: 5,
+    treat403AsMissing: [],
+    recheckDelaysMs: [10_000, 60_000, 600_000, 3_600_000],
+    resyncIntervalMs: 86_400_000,
+    resyncSpacingMs: 1_000,
+    lockDurationMs: 30_000,
   });
   t.true(config.auth.anonymousRead);
 });

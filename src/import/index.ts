@@ -1,0 +1,7 @@
+export {
+  importImage,
+  ImportConfigError,
+  NoConfigurationError,
+  type ImportDeps,
+  type ImportResult,
+} from './import-image.js';

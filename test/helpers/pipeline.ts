@@ -1,0 +1,63 @@
+/**
+ * An import pipeline in this process for tests: real Redis (unique prefix), a real fs store in a
+ * temp dir, a registries.d pointing the test registry at an upstream, the real worker.
+ */
+import path from 'node:path';
+import type { ExecutionContext } from 'ava';
+import { pino } from 'pino';
+import { startImportWorker } from '../../workers/import.js';
+import { AgentPool, HostLimiter } from '../../src/fetch/index.js';
+import { createMetrics } from '../../src/metrics.js';
+import { ImportProducer } from '../../src/queue/index.js';
+import { RegistriesWatcher } from '../../src/registries/index.js';
+import { createFsStore } from '../../src/store/index.js';
+import { TEST_REDIS_URL, redisPrefix } from './redis.js';
+import { tempDir, writeTree } from './tmp.js';
+
+export const REGISTRY = 'registry.example.com:5000';
+
+export interface PipelineOptions {
+  readonly upstreamBase: string;
+  readonly recheckDelaysMs?: number[];
+  readonly treat403AsMissing?: string[];
+  readonly attempts?: number;
+}
+
+export async function startPipeline(t: ExecutionContext, options: PipelineOptions) {
+  const prefix = await redisPrefix(t);
+  if (!prefix) return undefined;
+  const dir = await tempDir(t);
+  await writeTree(dir, { 'rd/up.yaml': `docker:\n  ${REGISTRY}:\n    lookaside: ${options.upstreamBase}\n` });
+  const registries = new RegistriesWatcher({ dir: path.join(dir, 'rd'), pollIntervalMs: 0 });
+  await registries.start();
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  const producer = new ImportProducer({ redisUrl: TEST_REDIS_URL, prefix, attempts: options.attempts ?? 3 });
+  const agents = new AgentPool([], 2_000);
+  const metrics = createMetrics(false);
+  const worker = startImportWorker({
+    redisUrl: TEST_REDIS_URL,
+    prefix,
+    concurrency: 4,
+    lockDurationMs: 5_000,
+    recheckDelaysMs: options.recheckDelaysMs ?? [],
+    producer,
+    metrics,
+    logger: pino({ level: 'silent' }),
+    deps: {
+      registries: () => registries.current().config,
+      store,
+      agents,
+      hosts: new HostLimiter(),
+      limits: { maxSignatures: 128, maxSignatureBytes: 4 * 1024 * 1024, timeoutMs: 1_000 },
+      treat403AsMissing: new Set(options.treat403AsMissing ?? []),
+      onFetchEvent: (kind) => metrics.fetchEvents.inc({ kind }),
+    },
+  });
+  t.teardown(async () => {
+    await worker.close();
+    await producer.close();
+    await agents.close();
+    await registries.close();
+  });
+  return { dir, prefix, store, producer, worker, metrics, registries };
+}
