@@ -96,11 +96,14 @@ export class ImportProducer {
   }
 
   private async read(id: string): Promise<ImportStatus | undefined> {
+    // State first, then the job: read the other way round, a job finishing in between would
+    // show "completed" without its result.
+    const state = await this.queue.getJobState(id);
     const job = await this.queue.getJob(id);
-    if (!job) return undefined;
+    if (!job || state === 'unknown') return undefined;
     return {
       id,
-      state: await job.getState(),
+      state,
       attempts: job.attemptsMade,
       error: job.failedReason || undefined,
       data: job.data as ImportJob,
