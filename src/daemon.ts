@@ -3,10 +3,9 @@
  * in reverse order. close() is memoised and continues past errors, so nothing is left running.
  * Order of shutdown (STYLE habit #8): HTTP intake, watchers, workers, queue, Redis.
  */
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { startImportWorker } from '../workers/import.js';
-import type { LoadedConfig } from './config/index.js';
+import { stateDirOf, type LoadedConfig } from './config/index.js';
 import { AgentPool, HostLimiter } from './fetch/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { ImportProducer } from './queue/index.js';
@@ -46,8 +45,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
     const metrics = createMetrics();
     let redisUrl = config.redis.url;
     if (!redisUrl) {
-      const stateDir = path.dirname(path.resolve(config.store.path));
-      const embedded = await startEmbeddedRedis(stateDir, logger.child({ module: 'redis' }));
+      const embedded = await startEmbeddedRedis(stateDirOf(config), logger.child({ module: 'redis' }));
       redisUrl = embedded.url;
       stopping('redis', () => embedded.stop());
     }

@@ -2,6 +2,7 @@
 /** `sigmirror`: the admin's command line. Each command lives in commands/<verb>.ts. */
 import { Command } from 'commander';
 import { YamlSourceError } from '../yaml-source/index.js';
+import { registerImport } from './commands/import.js';
 import { registerResolve } from './commands/resolve.js';
 import { registerServe } from './commands/serve.js';
 import { CommandError, EXIT } from './exit-codes.js';
@@ -15,6 +16,7 @@ program.exitOverride((err) => {
 });
 
 registerResolve(program);
+registerImport(program);
 registerServe(program);
 
 try {

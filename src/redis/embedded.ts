@@ -37,11 +37,16 @@ export async function redisAnswers(url: string, timeoutMs = 1_000): Promise<bool
   }
 }
 
+/** The embedded Redis's URL for a state directory (what `serve` starts and `import` reaches). */
+export function embeddedRedisUrl(stateDir: string): string {
+  return `redis+socket://${path.join(path.resolve(stateDir, 'redis'), 'redis.sock')}`;
+}
+
 /** Starts (or reuses) redis-server on `<stateDir>/redis/redis.sock`. */
 export async function startEmbeddedRedis(stateDir: string, logger: Logger): Promise<EmbeddedRedis> {
   const dir = path.resolve(stateDir, 'redis');
   const socket = path.join(dir, 'redis.sock');
-  const url = `redis+socket://${socket}`;
+  const url = embeddedRedisUrl(stateDir);
   if (await redisAnswers(ioredisUrl(url))) {
     logger.info({ socket }, 'reusing the embedded Redis already running');
     return { url, stop: async () => undefined };

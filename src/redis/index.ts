@@ -1,2 +1,8 @@
-export { startEmbeddedRedis, redisAnswers, ioredisUrl, type EmbeddedRedis } from './embedded.js';
+export {
+  startEmbeddedRedis,
+  embeddedRedisUrl,
+  redisAnswers,
+  ioredisUrl,
+  type EmbeddedRedis,
+} from './embedded.js';
 export { producerConnection, workerConnection } from './connection.js';
