@@ -47,13 +47,14 @@ Exit codes: 0 enqueued (or, with --wait, all imported); 1 an import failed or Re
     .action(async (references: string[], opts: ImportOptions) => {
       const images = await collect(references, opts.fromFile);
       const { config } = loadDaemonConfig(opts.config);
-      if (!config.redis.url && !process.env.SIGMIRROR_REDIS_URL) {
+      const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
+      if (!(await redisAnswers(ioredisUrl(redisUrl)))) {
         throw new CommandError(
-          'redis.url is not configured: point --config at the daemon config (the embedded Redis is not reachable from here)',
+          `no Redis answers at ${redisUrl}: start \`sigmirror serve\` or set redis.url in the config`,
         );
       }
       const producer = new ImportProducer({
-        redisUrl: config.redis.url!,
+        redisUrl,
         prefix: config.redis.prefix,
         attempts: config.import.attempts,
       });
