@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { startImportWorker } from '../workers/import.js';
+import { startResync } from '../workers/resync.js';
 import { stateDirOf, type LoadedConfig } from './config/index.js';
 import { AgentPool, HostLimiter } from './fetch/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -82,6 +83,19 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         },
       });
       stopping('import workers', () => worker.close());
+      if (config.import.resyncIntervalMs > 0) {
+        const resync = await startResync({
+          redisUrl,
+          prefix: config.redis.prefix,
+          intervalMs: config.import.resyncIntervalMs,
+          spacingMs: config.import.resyncSpacingMs,
+          store,
+          producer,
+          registries: () => registries.current().config,
+          logger: logger.child({ module: 'resync' }),
+        });
+        stopping('periodic resync', () => resync.close());
+      }
     }
     return { registries, store, producer, metrics, redisUrl, close };
   } catch (err) {

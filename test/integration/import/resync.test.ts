@@ -1,0 +1,70 @@
+import test from 'ava';
+import { pino } from 'pino';
+import { startResync, sweep } from '../../../workers/resync.js';
+import { REGISTRY, startPipeline } from '../../helpers/pipeline.js';
+import { TEST_REDIS_URL } from '../../helpers/redis.js';
+import { bytesHandler, startUpstream } from '../../helpers/upstream.js';
+import { readVector } from '../../helpers/vectors.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const SIG1 = readVector('containers-image/image.signature');
+const SIG2 = readVector('containers-image/no-optional-fields.signature');
+const image = (n: number) => ({
+  registry: REGISTRY,
+  repository: `ns/app${n}`,
+  digest: `sha256:${String(n).repeat(64)}`,
+});
+const sigPath = (n: number, i: number) => `/ns/app${n}@sha256=${String(n).repeat(64)}/signature-${i}`;
+
+test('the periodic resync picks up signatures a publisher added to known images later', async (t) => {
+  const up = await startUpstream(t);
+  for (const n of [1, 2]) up.routes.set(sigPath(n, 1), bytesHandler(SIG1));
+  const p = await startPipeline(t, { upstreamBase: up.base });
+  if (!p) return;
+  for (const n of [1, 2]) await p.producer.enqueue(image(n));
+  await waitFor(
+    'first imports',
+    async () => (await p.store.list(image(1))).length === 1 && (await p.store.list(image(2))).length === 1,
+  );
+  for (const n of [1, 2]) up.routes.set(sigPath(n, 2), bytesHandler(SIG2)); // e.g. a new post-quantum signature
+  const resync = await startResync({
+    redisUrl: TEST_REDIS_URL,
+    prefix: p.prefix,
+    intervalMs: 300,
+    spacingMs: 50,
+    store: p.store,
+    producer: p.producer,
+    registries: () => p.registries.current().config,
+    logger: pino({ level: 'silent' }),
+  });
+  t.teardown(() => resync.close());
+  await waitFor(
+    'resync to append',
+    async () => (await p.store.list(image(1))).length === 2 && (await p.store.list(image(2))).length === 2,
+    15_000,
+  );
+  t.deepEqual(
+    (await p.store.list(image(2))).map((e) => e.index),
+    [1, 2],
+  );
+});
+
+test('a sweep spaces the images of one upstream host', async (t) => {
+  const up = await startUpstream(t);
+  const p = await startPipeline(t, { upstreamBase: up.base });
+  if (!p) return;
+  await p.worker.worker.pause();
+  for (const n of [1, 2, 3]) await p.store.append(image(n), [{ bytes: SIG1 }], { origin: 'import' });
+  const r = await sweep({
+    store: p.store,
+    producer: p.producer,
+    registries: () => p.registries.current().config,
+    spacingMs: 60_000,
+    logger: pino({ level: 'silent' }),
+  });
+  t.is(r.images, 3);
+  const delays = (await p.producer.queue.getJobs(['delayed', 'waiting']))
+    .map((j) => j.opts.delay ?? 0)
+    .sort((a, b) => a - b);
+  t.deepEqual(delays, [0, 60_000, 120_000]);
+});
