@@ -1,7 +1,16 @@
 /** `npm run bench`: runs every benchmark and prints one table. Not a test: it never fails CI. */
+import { benchImport } from './import.js';
 import { benchRegistries } from './registries.js';
 import { formatTable, type BenchRow } from './table.js';
 
+const only = process.argv[2];
+const benches: Record<string, () => Promise<BenchRow[]>> = {
+  registries: benchRegistries,
+  import: benchImport,
+};
 const rows: BenchRow[] = [];
-rows.push(...(await benchRegistries()));
+for (const [name, bench] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  rows.push(...(await bench()));
+}
 console.log(formatTable(rows));

@@ -8,8 +8,33 @@ export const TEMP_PREFIX = '.tmp-';
 
 /** Writes `data` to `target` so that readers see either the old file or the whole new one. */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `${TEMP_PREFIX}${path.basename(target)}-${randomBytes(6).toString('hex')}`);
+  await writeFilesAtomic([[target, data]]);
+}
+
+/**
+ * Writes several files of one directory: every temp file is written and fsynced first, then they
+ * are renamed in the given order (so `signature-N` never appears before `signature-N-1`), then the
+ * directory is fsynced once.
+ */
+export async function writeFilesAtomic(
+  files: ReadonlyArray<readonly [string, Uint8Array | string]>,
+): Promise<void> {
+  if (!files.length) return;
+  const temps = await Promise.all(files.map(([target, data]) => writeTemp(target, data)));
+  try {
+    for (const [i, [target]] of files.entries()) await rename(temps[i]!, target);
+  } catch (err) {
+    await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
+    throw err;
+  }
+  await syncDirectory(path.dirname(files[0]![0]));
+}
+
+async function writeTemp(target: string, data: Uint8Array | string): Promise<string> {
+  const temp = path.join(
+    path.dirname(target),
+    `${TEMP_PREFIX}${path.basename(target)}-${randomBytes(6).toString('hex')}`,
+  );
   const handle = await open(temp, 'wx', 0o644);
   try {
     await handle.writeFile(data);
@@ -17,13 +42,7 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
   } finally {
     await handle.close();
   }
-  try {
-    await rename(temp, target);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
-  await syncDirectory(dir);
+  return temp;
 }
 
 /** fsync a directory so a rename in it survives a power loss. */

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
-import { TEMP_PREFIX, writeFileAtomic } from './atomic.js';
+import { TEMP_PREFIX, writeFileAtomic, writeFilesAtomic } from './atomic.js';
 import { withLock } from './lock.js';
 import type {
   AppendResult,
@@ -48,7 +48,12 @@ export function createFsStore(options: FsStoreOptions): SignatureStore {
   return new FsStore(path.resolve(options.root), path.resolve(options.metaRoot ?? `${options.root}-meta`));
 }
 
+/** Directories remembered as existing; bounded so a huge store does not grow memory for ever. */
+const MAX_KNOWN_DIRS = 100_000;
+
 class FsStore implements SignatureStore {
+  private readonly knownDirs = new Set<string>();
+
   constructor(
     private readonly root: string,
     private readonly metaRoot: string,
@@ -94,13 +99,14 @@ class FsStore implements SignatureStore {
     provenance: Provenance,
   ): Promise<AppendResult> {
     const p = this.paths(image);
-    await mkdir(path.dirname(p.meta), { recursive: true });
+    await this.ensureDir(path.dirname(p.meta));
     return withLock(`${p.meta}.lock`, async () => {
       const meta = await this.reconcile(image);
       const known = new Map(meta.signatures.map((s) => [s.sha256, s.index]));
       const added: number[] = [];
       const duplicates: number[] = [];
       const now = new Date().toISOString();
+      const files: Array<[string, Uint8Array]> = [];
       for (const sig of signatures) {
         const hash = sha256(sig.bytes);
         const existing = known.get(hash);
@@ -109,8 +115,7 @@ class FsStore implements SignatureStore {
           continue;
         }
         const index = meta.signatures.length + 1;
-        await mkdir(p.dir, { recursive: true });
-        await writeFileAtomic(p.signature(index), sig.bytes);
+        files.push([p.signature(index), sig.bytes]);
         meta.signatures.push({
           index,
           sha256: hash,
@@ -125,6 +130,10 @@ class FsStore implements SignatureStore {
         });
         known.set(hash, index);
         added.push(index);
+      }
+      if (files.length) {
+        await this.ensureDir(p.dir);
+        await writeFilesAtomic(files);
       }
       if (added.length) await writeFileAtomic(p.meta, JSON.stringify(meta));
       return { added, duplicates };
@@ -189,6 +198,14 @@ class FsStore implements SignatureStore {
 
   async close(): Promise<void> {}
 
+  /** mkdir -p, remembered: appends to known images skip the syscall. */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    if (this.knownDirs.size > MAX_KNOWN_DIRS) this.knownDirs.clear();
+    this.knownDirs.add(dir);
+  }
+
   private async readMeta(file: string): Promise<Meta> {
     try {
       return JSON.parse(await readFile(file, 'utf8')) as Meta;
@@ -219,11 +236,14 @@ class FsStore implements SignatureStore {
         verifications: [],
       });
     }
-    for (const name of await readdirOrEmpty(p.dir)) {
-      if (name.startsWith(TEMP_PREFIX)) await rm(path.join(p.dir, name), { force: true });
-    }
     const changed = signatures.length !== meta.signatures.length;
-    if (changed) await writeFileAtomic(p.meta, JSON.stringify({ version: 1, signatures }));
+    if (changed) {
+      // Only a crash makes files and metadata disagree; its temp files go too (they are never served).
+      for (const name of await readdirOrEmpty(p.dir)) {
+        if (name.startsWith(TEMP_PREFIX)) await rm(path.join(p.dir, name), { force: true });
+      }
+      await writeFileAtomic(p.meta, JSON.stringify({ version: 1, signatures }));
+    }
     return { version: 1, signatures };
   }
 }
