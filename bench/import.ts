@@ -3,17 +3,13 @@
  * from a local nginx upstream, against the upstream's own capacity for the same request mix
  * measured with wrk in the same run.
  */
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pino } from 'pino';
-import { startImportWorker } from '../workers/import.js';
-import { AgentPool, HostLimiter } from '../src/fetch/index.js';
 import { ImportProducer } from '../src/queue/index.js';
-import { RegistriesWatcher } from '../src/registries/index.js';
-import { createFsStore } from '../src/store/index.js';
 import { startNginx, wrk } from './nginx.js';
 import type { BenchRow } from './table.js';
 
@@ -80,60 +76,53 @@ export async function benchImport(): Promise<BenchRow[]> {
   }
 }
 
+/** Worker processes, as a deployment runs them (`sigmirror serve` + `sigmirror-worker.service`). */
+const WORKER_PROCESSES = Number(process.env.BENCH_WORKERS ?? 2);
+
 async function importAll(dir: string, upstream: string): Promise<number> {
   await mkdir(path.join(dir, 'rd'));
   await writeFile(
     path.join(dir, 'rd', 'bench.yaml'),
     `docker:\n  ${REGISTRY}:\n    lookaside: ${upstream}\n`,
   );
-  const registries = new RegistriesWatcher({ dir: path.join(dir, 'rd'), pollIntervalMs: 0 });
-  await registries.start();
   const prefix = `sigmirror-bench-${randomBytes(4).toString('hex')}`;
+  const config = path.join(dir, 'sigmirror.yaml');
+  await writeFile(
+    config,
+    `redis:\n  url: ${REDIS_URL}\n  prefix: ${prefix}\nregistriesDir: ${dir}/rd\nstore:\n  path: ${dir}/store\n` +
+      `import:\n  concurrency: 64\n  perHostConcurrency: 64\n  recheckDelaysMs: []\n  resyncIntervalMs: 0\nlog:\n  level: warn\n`,
+  );
+  const cli = new URL('../src/cli/main.js', import.meta.url).pathname;
+  const workers = Array.from({ length: WORKER_PROCESSES }, () =>
+    spawn(process.execPath, [cli, 'worker', '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
   const producer = new ImportProducer({ redisUrl: REDIS_URL, prefix, attempts: 3 });
-  const agents = new AgentPool([], 10_000);
-  const store = createFsStore({ root: path.join(dir, 'store') });
-  let done = 0;
-  let resolveAll: () => void;
-  let rejectAll: (err: Error) => void;
-  const all = new Promise<void>((resolve, reject) => ([resolveAll, rejectAll] = [resolve, reject]));
-  const worker = startImportWorker({
-    redisUrl: REDIS_URL,
-    prefix,
-    concurrency: 64,
-    lockDurationMs: 30_000,
-    recheckDelaysMs: [],
-    producer,
-    logger: pino({ level: 'silent' }),
-    deps: {
-      registries: () => registries.current().config,
-      store,
-      agents,
-      hosts: new HostLimiter(64),
-      limits: { maxSignatures: 128, maxSignatureBytes: 4 * 1024 * 1024, timeoutMs: 10_000 },
-      treat403AsMissing: new Set(),
-    },
-  });
-  worker.worker.on('completed', () => ++done === IMAGES && resolveAll());
-  worker.worker.on('failed', (_job, err) => rejectAll(new Error(`an import failed: ${err.message}`)));
-  const start = performance.now();
-  const batch = 200;
-  for (let i = 0; i < IMAGES; i += batch) {
-    await Promise.all(
-      Array.from({ length: Math.min(batch, IMAGES - i) }, (_, k) =>
-        producer.enqueue({
-          registry: REGISTRY,
-          repository: `ns/app${i + k}`,
-          digest: `sha256:${digestOf(i + k)}`,
-        }),
-      ),
-    );
+  try {
+    await new Promise((r) => setTimeout(r, 1_500)); // workers connect
+    const start = performance.now();
+    const batch = 200;
+    for (let i = 0; i < IMAGES; i += batch) {
+      await Promise.all(
+        Array.from({ length: Math.min(batch, IMAGES - i) }, (_, k) =>
+          producer.enqueue({
+            registry: REGISTRY,
+            repository: `ns/app${i + k}`,
+            digest: `sha256:${digestOf(i + k)}`,
+          }),
+        ),
+      );
+    }
+    for (;;) {
+      const counts = await producer.queue.getJobCounts('completed', 'failed');
+      if (counts.failed) throw new Error(`${counts.failed} imports failed`);
+      if (counts.completed === IMAGES) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return (performance.now() - start) / 1000;
+  } finally {
+    for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map((w) => new Promise((r) => w.once('exit', r))));
+    await producer.queue.obliterate({ force: true });
+    await producer.close();
   }
-  await all;
-  const seconds = (performance.now() - start) / 1000;
-  await worker.close();
-  await producer.queue.obliterate({ force: true });
-  await producer.close();
-  await agents.close();
-  await registries.close();
-  return seconds;
 }

@@ -61,7 +61,11 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
     const registries = await startRegistries(config.registriesDir, logger, metrics);
     stopping('registries watcher', () => registries.close());
     if (mode.workers) {
-      const agents = new AgentPool(config.certsDirs, config.import.timeoutMs);
+      const agents = new AgentPool(
+        config.certsDirs,
+        config.import.timeoutMs,
+        config.import.perHostConcurrency,
+      );
       stopping('upstream connections', () => agents.close());
       const worker = startImportWorker({
         redisUrl,
@@ -76,7 +80,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
           registries: () => registries.current().config,
           store,
           agents,
-          hosts: new HostLimiter(),
+          hosts: new HostLimiter(config.import.perHostConcurrency),
           limits: config.import,
           treat403AsMissing: new Set(config.import.treat403AsMissing),
           onFetchEvent: (kind) => metrics.fetchEvents.inc({ kind }),

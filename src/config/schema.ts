@@ -49,6 +49,8 @@ const importSchema = z.strictObject({
     .default(4 * MiB),
   /** Per-request timeout for upstream sigstores, in ms. Default 30000. */
   timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** Requests at once per upstream sigstore host, so one slow host cannot take every slot. Default 8. */
+  perHostConcurrency: z.number().int().min(1).max(1024).default(8),
   /** Attempts per import job before it fails. Default 5. */
   attempts: z.number().int().min(1).max(100).default(5),
   /** Upstream hosts (`host` or `host:port`) whose 403 means "no such signature" (object stores). Default none. */

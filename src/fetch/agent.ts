@@ -16,6 +16,7 @@ export class AgentPool {
   constructor(
     private readonly certsDirs: readonly string[],
     private readonly timeoutMs: number,
+    private readonly perHost = PER_HOST_CONCURRENCY,
   ) {}
 
   /** The directories searched for `hostPort`'s CA (for error messages). */
@@ -34,7 +35,7 @@ export class AgentPool {
       const extra = url.protocol === 'https:' ? this.caFiles(`${url.hostname}:${port}`, url.port === '') : [];
       agent = new Agent({
         keepAliveTimeout: 30_000,
-        connections: PER_HOST_CONCURRENCY,
+        connections: this.perHost,
         connectTimeout: this.timeoutMs,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,

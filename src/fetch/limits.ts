@@ -12,4 +12,4 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 /** Redirects followed per signature; CDNs use one or two, more is a loop or a misconfiguration. */
 export const MAX_REDIRECTS = 5;
 /** Concurrent requests per upstream host, so one slow sigstore cannot take every worker slot. */
-export const PER_HOST_CONCURRENCY = 4;
+export const PER_HOST_CONCURRENCY = 8;

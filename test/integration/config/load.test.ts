@@ -17,6 +17,7 @@ test('no file at all: the embedded defaults', (t) => {
   t.is(config.redis.url, undefined);
   t.deepEqual(config.import, {
     concurrency: 8,
+    perHostConcurrency: 8,
     maxSignatures: 128,
     maxSignatureBytes: 4194304,
     timeoutMs: 30000,
