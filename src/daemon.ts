@@ -12,6 +12,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { ImportProducer } from './queue/index.js';
 import { startEmbeddedRedis } from './redis/index.js';
 import { RegistriesWatcher } from './registries/index.js';
+import { signatureMetadata } from './signature/index.js';
 import { createFsStore, type SignatureStore } from './store/index.js';
 
 /** Which parts run: `serve` runs everything, `worker` only the import workers. */
@@ -84,6 +85,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
           limits: config.import,
           treat403AsMissing: new Set(config.import.treat403AsMissing),
           onFetchEvent: (kind) => metrics.fetchEvents.inc({ kind }),
+          describe: (bytes, image) => signatureMetadata(bytes, image.digest),
         },
       });
       stopping('import workers', () => worker.close());

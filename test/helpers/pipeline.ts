@@ -10,6 +10,7 @@ import { AgentPool, HostLimiter } from '../../src/fetch/index.js';
 import { createMetrics } from '../../src/metrics.js';
 import { ImportProducer } from '../../src/queue/index.js';
 import { RegistriesWatcher } from '../../src/registries/index.js';
+import { signatureMetadata } from '../../src/signature/index.js';
 import { createFsStore } from '../../src/store/index.js';
 import { TEST_REDIS_URL, redisPrefix } from './redis.js';
 import { tempDir, writeTree } from './tmp.js';
@@ -51,6 +52,7 @@ export async function startPipeline(t: ExecutionContext, options: PipelineOption
       limits: { maxSignatures: 128, maxSignatureBytes: 4 * 1024 * 1024, timeoutMs: 1_000 },
       treat403AsMissing: new Set(options.treat403AsMissing ?? []),
       onFetchEvent: (kind) => metrics.fetchEvents.inc({ kind }),
+      describe: (bytes, image) => signatureMetadata(bytes, image.digest),
     },
   });
   t.teardown(async () => {

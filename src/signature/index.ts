@@ -1,0 +1,11 @@
+export { describeUntrusted, type UntrustedDescription } from './untrusted.js';
+export { parsePayload, PayloadError, type UntrustedSignatureInfo } from './payload.js';
+export {
+  parseMessage,
+  readPackets,
+  PacketError,
+  type ParsedMessage,
+  type SignaturePacketInfo,
+} from './packets.js';
+export { dearmor, isArmored, isCleartext } from './armor.js';
+export { signatureMetadata, VERIFIABLE_ALGORITHMS } from './metadata.js';
