@@ -4,8 +4,11 @@
  * Order of shutdown (STYLE habit #8): HTTP intake, watchers, workers, queue, Redis.
  */
 import type { Logger } from 'pino';
+import type { AddressInfo } from 'node:net';
 import { startImportWorker } from '../workers/import.js';
 import { startResync } from '../workers/resync.js';
+import { buildApi, listen } from './api/server.js';
+import { TokensWatcher } from './auth/index.js';
 import { stateDirOf, type LoadedConfig } from './config/index.js';
 import { AgentPool, HostLimiter } from './fetch/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -18,6 +21,7 @@ import { createFsStore, type SignatureStore } from './store/index.js';
 /** Which parts run: `serve` runs everything, `worker` only the import workers. */
 export interface DaemonMode {
   readonly workers: boolean;
+  readonly api: boolean;
 }
 
 /** A running daemon. */
@@ -27,6 +31,10 @@ export interface Daemon {
   readonly producer: ImportProducer;
   readonly metrics: Metrics;
   readonly redisUrl: string;
+  /** The API's address when it listens (`host:port`). */
+  readonly address: string | undefined;
+  /** Re-reads registries.d and the tokens file (SIGHUP). */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,7 +111,30 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         stopping('periodic resync', () => resync.close());
       }
     }
-    return { registries, store, producer, metrics, redisUrl, close };
+    const tokens = new TokensWatcher(config.auth.tokensFile, logger.child({ module: 'tokens' }));
+    await tokens.start();
+    stopping('tokens watcher', () => tokens.close());
+    let address: string | undefined;
+    if (mode.api) {
+      const app = buildApi({
+        config,
+        store,
+        producer,
+        registries,
+        tokens,
+        metrics,
+        logger: logger.child({ module: 'api' }),
+      });
+      const server = await listen(app, config.listen.host, config.listen.port);
+      const bound = server.address() as AddressInfo;
+      address = `${bound.address}:${bound.port}`;
+      logger.info({ address }, 'API listening');
+      stopping('HTTP server', () => new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+    const reload = async () => {
+      await Promise.all([registries.reload(), tokens.reload()]);
+    };
+    return { registries, store, producer, metrics, redisUrl, address, reload, close };
   } catch (err) {
     await close();
     throw err;

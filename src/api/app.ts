@@ -14,6 +14,8 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly routers: readonly Router[];
+  /** Middleware before the routers (the mirror's hot path). */
+  readonly pre?: readonly Koa.Middleware[];
 }
 
 export function createApp(deps: AppDeps): Koa {
@@ -21,6 +23,7 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true; // errorRenderer logs what must be logged
   app.use(requestContext(deps.logger, deps.metrics));
   app.use(errorRenderer(deps.logger));
+  for (const middleware of deps.pre ?? []) app.use(middleware);
   for (const router of deps.routers) {
     app.use(router.routes());
     app.use(

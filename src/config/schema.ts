@@ -65,6 +65,26 @@ const importSchema = z.strictObject({
   lockDurationMs: z.number().int().min(1_000).max(600_000).default(30_000),
 });
 
+const apiSchema = z.strictObject({
+  /** Registry for signatures API names without a host (`/extensions/v2/<ns>/<name>/…`). Default none. */
+  defaultRegistry: z.string().min(1).optional(),
+  /** Largest request body accepted (a signature is at most 4 MiB, base64 adds a third). Default 6 MiB. */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * MiB)
+    .default(6 * MiB),
+});
+
+const notificationsSchema = z.strictObject({
+  /** Registries that POST notifications, by source name (the endpoint's `?source=`): the registry
+   *  name images are imported under (the event's request.host is only a fallback). */
+  sources: z
+    .record(z.string().regex(/^[a-z0-9-]+$/), z.strictObject({ registry: z.string().min(1) }))
+    .default({}),
+});
+
 /** The whole file. */
 export const daemonConfigSchema = z.strictObject({
   redis: redisSchema.default(redisSchema.parse({})),
@@ -76,6 +96,8 @@ export const daemonConfigSchema = z.strictObject({
   /** CA directories, `<dir>/<host[:port]>/*.crt` (containers and docker certs.d layouts). */
   certsDirs: z.array(z.string().min(1)).default(['/etc/containers/certs.d', '/etc/docker/certs.d']),
   import: importSchema.default(importSchema.parse({})),
+  api: apiSchema.default(apiSchema.parse({})),
+  notifications: notificationsSchema.default(notificationsSchema.parse({})),
   log: z
     .strictObject({
       /** pino level. Default `info`. */

@@ -2,6 +2,8 @@ export { IMPORT_QUEUE } from './names.js';
 export { importJobSchema, jobIdFor, IMPORT_REASONS, type ImportJob, type ImportJobInput } from './jobs.js';
 export {
   ImportProducer,
+  QueueUnavailableError,
+  PRODUCER_TIMEOUT_MS,
   KEEP_COMPLETED,
   KEEP_FAILED,
   type EnqueueResult,

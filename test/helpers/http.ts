@@ -1,4 +1,5 @@
 /** Serves a Koa app on 127.0.0.1:0 for one test; returns its base URL. */
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionContext } from 'ava';
 import type Koa from 'koa';
@@ -8,4 +9,22 @@ export async function serveApp(t: ExecutionContext, app: Koa): Promise<string> {
   await new Promise<void>((resolve) => server.once('listening', resolve));
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A request sent exactly as written (fetch would normalise `..` and `%2e%2e` away). */
+export function rawRequest(
+  base: string,
+  path: string,
+  method = 'GET',
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, path, method }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

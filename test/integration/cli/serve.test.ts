@@ -13,7 +13,7 @@ test('serve on the embedded default starts its own Redis, watches registries.d a
   t.timeout(60_000);
   const dir = await tempDir(t);
   await writeTree(dir, {
-    'sigmirror.yaml': `store:\n  path: ${dir}/var/store\nregistriesDir: ${dir}/rd\nlog:\n  level: info\n`,
+    'sigmirror.yaml': `store:\n  path: ${dir}/var/store\nregistriesDir: ${dir}/rd\nlisten:\n  port: 0\nlog:\n  level: info\n`,
     'rd/a.yaml': 'docker:\n  x.io:\n    lookaside: https://x\n',
   });
   const child = spawn(process.execPath, [...CLI_ARGS, 'serve'], {
@@ -37,6 +37,13 @@ test('serve on the embedded default starts its own Redis, watches registries.d a
     lines.find((l) => l.msg === 'registries.d configuration applied'),
     { scopes: 1 },
   );
+  const address = lines.find((l) => l.msg === 'API listening')?.address as string;
+  t.deepEqual(await (await fetch(`http://${address}/healthz`)).json(), { status: 'ok' });
+  const ready = await fetch(`http://${address}/readyz`);
+  t.deepEqual(await ready.json(), {
+    status: 'ready',
+    checks: { redis: 'ok', registries: 'ok', store: 'ok' },
+  });
   const socket = path.join(dir, 'var/redis/redis.sock');
   t.true(await redisAnswers(socket));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

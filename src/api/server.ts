@@ -1,0 +1,97 @@
+/**
+ * Builds the whole API from the daemon's parts and listens with sane server timeouts.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { TokensWatcher } from '../auth/index.js';
+import type { DaemonConfig } from '../config/index.js';
+import type { Metrics } from '../metrics.js';
+import type { ImportProducer } from '../queue/index.js';
+import type { RegistriesWatcher } from '../registries/index.js';
+import type { SignatureStore } from '../store/index.js';
+import { createApp } from './app.js';
+import { extensionsRoutes } from './routes/extensions.js';
+import { healthRoutes } from './routes/health.js';
+import { imagesRoutes } from './routes/images.js';
+import { importsRoutes } from './routes/imports.js';
+import { mirror } from './routes/mirror.js';
+import { notificationRoutes } from './routes/notifications.js';
+
+/** A whole request must arrive within this (slow-body attacks); signatures are small. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+export interface ApiParts {
+  readonly config: DaemonConfig;
+  readonly store: SignatureStore;
+  readonly producer: ImportProducer;
+  readonly registries: RegistriesWatcher;
+  readonly tokens: TokensWatcher;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+export function buildApi(parts: ApiParts) {
+  const { config, store, producer, metrics, logger } = parts;
+  const auth = { tokens: () => parts.tokens.current(), anonymousRead: config.auth.anonymousRead };
+  const maxBodyBytes = config.api.maxBodyBytes;
+  const app = createApp({
+    logger,
+    metrics,
+    pre: [mirror({ store })],
+    routers: [
+      healthRoutes({
+        metrics,
+        readiness: {
+          redis: () => producer.depth().then(() => undefined),
+          registries: () => registriesProblem(parts.registries),
+          store: () => storeWritable(config.store.path),
+        },
+        beforeScrape: async () => metrics.queueDepth.set(await producer.depth()),
+      }),
+      extensionsRoutes({ store, auth, defaultRegistry: config.api.defaultRegistry, maxBodyBytes, metrics }),
+      imagesRoutes({ store, auth }),
+      importsRoutes({ producer, auth, maxBodyBytes }),
+      notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
+    ],
+  });
+  return app;
+}
+
+/** Listens on host:port; resolves once bound. */
+export async function listen(app: ReturnType<typeof buildApi>, host: string, port: number): Promise<Server> {
+  const server = app.listen(port, host);
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return server;
+}
+
+function registriesProblem(registries: RegistriesWatcher): string | undefined {
+  const state = registries.current();
+  if (!state.config)
+    return `no registries.d configuration loaded: ${state.lastError?.errors[0]?.message ?? 'not loaded yet'}`;
+  const error = state.lastError?.errors[0];
+  return error
+    ? `registries.d edit rejected (the last good configuration is in force): ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`
+    : undefined;
+}
+
+async function storeWritable(root: string): Promise<string | undefined> {
+  const probe = path.join(root, `.tmp-readyz-${process.pid}`);
+  try {
+    await mkdir(root, { recursive: true });
+    await writeFile(probe, 'ok');
+    await rm(probe);
+    return undefined;
+  } catch (err) {
+    return `store ${root} is not writable: ${(err as NodeJS.ErrnoException).code ?? err}`;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The signatures API's wire object (OpenShift registry "extensions" compatible), validated on PUT
+ * before anything is written. Keep in sync with ../shared/spec/extensions-api.md §Wire format and
+ * §Validation on PUT.
+ */
+import { z } from 'zod';
+import { dearmor, describeUntrusted } from '../signature/index.js';
+import type { SignatureEntry } from '../store/index.js';
+import { ApiError } from './errors.js';
+
+/** `AtomicImageV1` (OpenShift's name) and empty are stored as `atomic`, the only type hosts accept. */
+const ATOMIC_ALIASES = new Set(['', 'atomic', 'AtomicImageV1']);
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const putSchema = z.strictObject({
+  schemaVersion: z.number().optional(),
+  /** OCP 3.11 docs call it `version`; accepted as an alias. */
+  version: z.number().optional(),
+  name: z.string(),
+  type: z.string().optional(),
+  content: z.string(),
+});
+
+/** One signature as GET lists it. */
+export interface SignatureObject {
+  readonly schemaVersion: 2;
+  readonly name: string;
+  readonly type: 'atomic';
+  readonly content: string;
+}
+
+const invalid = (detail: string) => new ApiError('SIGNATURE_INVALID', 'invalid signature', detail);
+
+/** A stored signature's API name: the uploaded one, else `<digest>@<first 32 hex of its sha256>`. */
+export function signatureName(digest: string, entry: Pick<SignatureEntry, 'name' | 'sha256'>): string {
+  return entry.name ?? `${digest}@${entry.sha256.slice(0, 32)}`;
+}
+
+/** Validates a PUT body for the image `digest`; returns the name and the bytes to store. */
+export function validatePut(body: unknown, digest: string): { name: string; bytes: Uint8Array } {
+  const parsed = putSchema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw invalid(`${issue.path.join('.') || 'body'}: ${issue.message}`);
+  }
+  const { schemaVersion, version, name, type, content } = parsed.data;
+  if ((schemaVersion ?? version) !== 2) throw invalid('schemaVersion must be 2');
+  if (schemaVersion !== undefined && version !== undefined && schemaVersion !== version)
+    throw invalid('schemaVersion and version disagree');
+  if (!ATOMIC_ALIASES.has(type ?? '')) throw invalid(`type must be "atomic", not ${JSON.stringify(type)}`);
+  const at = name.indexOf('@');
+  if (at === -1 || name.slice(0, at) !== digest)
+    throw invalid('name must be <digest>@<id> with the digest of the URL');
+  if (!/^[A-Za-z0-9]{32}$/.test(name.slice(at + 1)))
+    throw invalid('the id in name must be 32 characters of [A-Za-z0-9]');
+  if (!content || !BASE64.test(content)) throw invalid('content is not standard padded base64');
+  let bytes: Uint8Array = Buffer.from(content, 'base64');
+  const description = describeUntrusted(bytes);
+  if (description.problem)
+    throw invalid(`content is not a simple-signing OpenPGP message: ${description.problem}`);
+  if (description.payload!.untrustedDockerManifestDigest !== digest) {
+    throw invalid(
+      `the signature is for ${description.payload!.untrustedDockerManifestDigest}, not ${digest}`,
+    );
+  }
+  // Hosts read lookaside blobs as binary OpenPGP: an armored upload is stored in binary form.
+  if (description.format === 'armored') bytes = dearmor(bytes);
+  return { name, bytes };
+}
