@@ -44,6 +44,9 @@ export function notificationRoutes(deps: NotificationDeps): Router {
         await deps.producer.enqueue({ registry, repository: push.repository, digest: push.digest });
         queued++;
       } catch (err) {
+        // Redis down: answer 503 so the registry retries. A bad event: skip it, retrying cannot help.
+        if (err instanceof QueueUnavailableError)
+          throw new ApiError('UNAVAILABLE', 'the import queue is unavailable');
         deps.logger.warn(
           { err, repository: push.repository, digest: push.digest },
           'notification event not imported',
