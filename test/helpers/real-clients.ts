@@ -25,8 +25,13 @@ export async function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {
 }
 
 /** docker-registry (distribution 2.8) on a free port; returns `127.0.0.1:PORT`. */
-export async function startRegistry(t: ExecutionContext, root: string, extraConfig = ''): Promise<string> {
-  const port = await freePort();
+export async function startRegistry(
+  t: ExecutionContext,
+  root: string,
+  extraConfig = '',
+  fixedPort?: number,
+): Promise<string> {
+  const port = fixedPort ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   await mkdir(path.join(root, 'data'), { recursive: true });
   const config = path.join(root, 'config.yml');

@@ -111,3 +111,19 @@ export function makeCertificates(dir: string): { ca: string; key: string; cert: 
   const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
   return { ca: read('ca.crt'), key: read('server.key'), cert: read('server.crt') };
 }
+
+/** A static file server over `root` (a lookaside tree), like a web server in front of a sigstore. */
+export async function startStaticUpstream(t: ExecutionContext, root: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    if (rel.includes('..')) return void res.writeHead(400).end();
+    readFile(path.join(root, rel)).then(
+      (bytes) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes),
+      () => res.writeHead(404).end('not found\n'),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
