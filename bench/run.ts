@@ -1,12 +1,14 @@
 /** `npm run bench`: runs every benchmark and prints one table. Not a test: it never fails CI. */
 import { benchImport } from './import.js';
 import { benchRegistries } from './registries.js';
+import { benchServe } from './serve.js';
 import { formatTable, type BenchRow } from './table.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<BenchRow[]>> = {
   registries: benchRegistries,
   import: benchImport,
+  serve: benchServe,
 };
 const rows: BenchRow[] = [];
 for (const [name, bench] of Object.entries(benches)) {

@@ -4,14 +4,19 @@ import { ApiError } from './errors.js';
 
 export async function readBody(ctx: Context, limit: number): Promise<Buffer> {
   const declared = Number(ctx.get('content-length') || 0);
-  if (declared > limit) throw new ApiError('SIZE_INVALID', `request body larger than ${limit} bytes`);
+  // The unread body makes the connection unusable: tell the client not to reuse it.
+  const tooLarge = () =>
+    new ApiError('SIZE_INVALID', `request body larger than ${limit} bytes`, undefined, {
+      Connection: 'close',
+    });
+  if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
     size += (chunk as Buffer).length;
     if (size > limit) {
-      ctx.req.destroy();
-      throw new ApiError('SIZE_INVALID', `request body larger than ${limit} bytes`);
+      ctx.req.pause();
+      throw tooLarge();
     }
     chunks.push(chunk as Buffer);
   }

@@ -2,7 +2,7 @@
  * Builds the whole API from the daemon's parts and listens with sane server timeouts.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { TokensWatcher } from '../auth/index.js';
@@ -16,7 +16,8 @@ import { extensionsRoutes } from './routes/extensions.js';
 import { healthRoutes } from './routes/health.js';
 import { imagesRoutes } from './routes/images.js';
 import { importsRoutes } from './routes/imports.js';
-import { mirror } from './routes/mirror.js';
+import { BlobCache } from './blob-cache.js';
+import { MIRROR_PREFIX, mirror, mirrorHandler } from './routes/mirror.js';
 import { notificationRoutes } from './routes/notifications.js';
 
 /** A whole request must arrive within this (slow-body attacks); signatures are small. */
@@ -34,14 +35,16 @@ export interface ApiParts {
   readonly logger: Logger;
 }
 
+/** The Koa app and the mirror's plain handler (the server dispatches /sigstore/ to it directly). */
 export function buildApi(parts: ApiParts) {
   const { config, store, producer, metrics, logger } = parts;
   const auth = { tokens: () => parts.tokens.current(), anonymousRead: config.auth.anonymousRead };
   const maxBodyBytes = config.api.maxBodyBytes;
+  const mirrorDeps = { store, cache: new BlobCache(), metrics };
   const app = createApp({
     logger,
     metrics,
-    pre: [mirror({ store })],
+    pre: [mirror(mirrorDeps)],
     routers: [
       healthRoutes({
         metrics,
@@ -58,12 +61,22 @@ export function buildApi(parts: ApiParts) {
       notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
     ],
   });
-  return app;
+  return Object.assign(app, { mirrorHandler: mirrorHandler(mirrorDeps) });
 }
 
-/** Listens on host:port; resolves once bound. */
+/** Listens on host:port; resolves once bound. Mirror requests skip Koa entirely. */
 export async function listen(app: ReturnType<typeof buildApi>, host: string, port: number): Promise<Server> {
-  const server = app.listen(port, host);
+  const koa = app.callback();
+  const fast = app.mirrorHandler;
+  const server = createServer((req, res) => {
+    if (req.url?.startsWith(MIRROR_PREFIX)) {
+      fast(req, res).catch((err: unknown) => {
+        app.emit('error', err);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    } else void koa(req, res);
+  });
+  server.listen(port, host);
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

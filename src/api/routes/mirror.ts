@@ -3,9 +3,14 @@
  * answers exactly what a static sigstore would: the raw bytes, or a real 404 for the first missing
  * index and everything after it. Never HTML, listings or redirects.
  * Keep in sync with ../shared/spec/lookaside.md §Serving.
+ *
+ * This is the hot path, so it is a plain node:http handler (the server dispatches to it before
+ * Koa); the Koa middleware below wraps the same handler for apps built with createApp.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
+import type { Metrics } from '../../metrics.js';
 import type { SignatureStore } from '../../store/index.js';
 import { BlobCache } from '../blob-cache.js';
 import { parseMirrorPath } from '../paths.js';
@@ -15,49 +20,75 @@ export const MIRROR_PREFIX = '/sigstore/';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** A missing index may appear soon (a new import): keep 404s short. */
 const MISSING = 'public, max-age=10';
-const NOT_FOUND_BODY = 'signature not found\n';
+const NOT_FOUND_BODY = Buffer.from('signature not found\n');
+const METHOD_BODY = Buffer.from('method not allowed\n');
+const ROUTE = '/sigstore/*';
 
 export interface MirrorDeps {
   readonly store: SignatureStore;
   readonly cache?: BlobCache;
+  readonly metrics?: Metrics | undefined;
 }
 
-/** A middleware (not a router) so the hot path does no route matching beyond one prefix test. */
-export function mirror(deps: MirrorDeps): Middleware {
+export type MirrorHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** The mirror as a node:http handler for URLs under MIRROR_PREFIX. */
+export function mirrorHandler(deps: MirrorDeps): MirrorHandler {
   const cache = deps.cache ?? new BlobCache();
-  return async (ctx, next) => {
-    if (!ctx.path.startsWith(MIRROR_PREFIX)) return next();
-    (ctx as { _matchedRoute?: string })._matchedRoute = '/sigstore/*';
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.status = 405;
-      ctx.set('Allow', 'GET, HEAD');
-      ctx.body = 'method not allowed\n';
-      return;
+  const count = (method: string, status: number) =>
+    deps.metrics?.httpRequests.inc({ route: ROUTE, method, status: String(status) });
+  return async (req, res) => {
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      res
+        .writeHead(405, {
+          Allow: 'GET, HEAD',
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Length': METHOD_BODY.length,
+        })
+        .end(METHOD_BODY);
+      return count(method, 405);
     }
-    const rest = ctx.path.slice(MIRROR_PREFIX.length);
+    const rest = (req.url ?? '').split('?')[0]!.slice(MIRROR_PREFIX.length);
     let blob = cache.get(rest);
     if (!blob) {
       const parsed = parseMirrorPath(rest);
-      const bytes = parsed ? await deps.store.read(parsed.image, parsed.index) : undefined;
+      const bytes = parsed
+        ? await deps.store.read(parsed.image, parsed.index).catch(() => undefined)
+        : undefined;
       if (!bytes) {
-        ctx.status = 404;
-        ctx.set('Cache-Control', MISSING);
-        ctx.type = 'text/plain';
-        ctx.body = NOT_FOUND_BODY;
-        return;
+        const headers = {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Length': NOT_FOUND_BODY.length,
+          'Cache-Control': MISSING,
+        };
+        res.writeHead(404, headers).end(method === 'HEAD' ? undefined : NOT_FOUND_BODY);
+        return count(method, 404);
       }
       const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
       blob = cache.set(rest, buffer, `"sha256:${createHash('sha256').update(buffer).digest('hex')}"`);
     }
-    ctx.set('ETag', blob.etag);
-    ctx.set('Cache-Control', IMMUTABLE);
-    if (ctx.get('if-none-match') === blob.etag) {
-      ctx.status = 304;
-      return;
+    if (req.headers['if-none-match'] === blob.etag) {
+      res.writeHead(304, { ETag: blob.etag, 'Cache-Control': IMMUTABLE }).end();
+      return count(method, 304);
     }
-    ctx.status = 200;
-    ctx.type = 'application/octet-stream';
-    ctx.length = blob.bytes.length;
-    ctx.body = blob.bytes; // Koa sends no body for HEAD but keeps Content-Length
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': blob.bytes.length,
+      ETag: blob.etag,
+      'Cache-Control': IMMUTABLE,
+    });
+    res.end(method === 'HEAD' ? undefined : blob.bytes);
+    count(method, 200);
+  };
+}
+
+/** The same handler inside a Koa app (tests and createApp users). */
+export function mirror(deps: MirrorDeps): Middleware {
+  const handle = mirrorHandler(deps);
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith(MIRROR_PREFIX)) return next();
+    ctx.respond = false;
+    await handle(ctx.req, ctx.res);
   };
 }

@@ -129,13 +129,16 @@ test('malformed requests never cause a 5xx, a crash, or a change outside or insi
     const token = pick(r, [undefined, TOKENS.signer, TOKENS.admin, TOKENS.importer, 'wrong']);
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     const b = method === 'GET' || method === 'HEAD' ? undefined : body(r);
-    const res = await rawRequest(api.base, path_(r), method, b, headers).catch((err: Error) => ({
+    const p = path_(r);
+    const res = await rawRequest(api.base, p, method, b, headers).catch((err: Error) => ({
       status: -1,
       body: err.message,
     }));
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     if (res.status >= 500 || res.status === -1)
-      t.fail(`request ${i}: ${method} → ${res.status} ${res.body.slice(0, 200)}`);
+      t.fail(
+        `request ${i}: ${method} ${p} (${b?.length ?? 0} bytes) → ${res.status} ${res.body.slice(0, 200)}`,
+      );
   }
   t.log(Object.fromEntries(statuses));
   t.deepEqual(await snapshot(api.dir), before, 'nothing created, removed or changed');
