@@ -21,7 +21,7 @@ export async function startNginx(workDir: string, root: string): Promise<{ base:
   const conf = path.join(workDir, 'nginx.conf');
   await writeFile(
     conf,
-    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 2;\ndaemon off;\npid ${workDir}/nginx.pid;\nerror_log ${workDir}/nginx-error.log;\n` +
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 2;\nworker_rlimit_nofile 100000;\ndaemon off;\npid ${workDir}/nginx.pid;\nerror_log ${workDir}/nginx-error.log;\n` +
       `events { worker_connections 4096; }\nhttp {\n  access_log off;\n  default_type application/octet-stream;\n` +
       `  client_body_temp_path ${workDir}/tmp; proxy_temp_path ${workDir}/tmp; fastcgi_temp_path ${workDir}/tmp; uwsgi_temp_path ${workDir}/tmp; scgi_temp_path ${workDir}/tmp;\n` +
       `  keepalive_requests 100000;\n  open_file_cache max=20000;\n` +

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { startImportWorker } from '../workers/import.js';
 import { startResync } from '../workers/resync.js';
-import { buildApi, listen } from './api/server.js';
+import { buildApi, listen } from './api/index.js';
 import { TokensWatcher } from './auth/index.js';
 import { stateDirOf, type LoadedConfig } from './config/index.js';
 import { AgentPool, HostLimiter } from './fetch/index.js';

@@ -5,6 +5,7 @@ import { YamlSourceError } from '../yaml-source/index.js';
 import { registerImport } from './commands/import.js';
 import { registerResolve } from './commands/resolve.js';
 import { registerServe } from './commands/serve.js';
+import { registerToken } from './commands/token.js';
 import { CommandError, EXIT } from './exit-codes.js';
 
 const program = new Command('sigmirror')
@@ -18,6 +19,7 @@ program.exitOverride((err) => {
 registerResolve(program);
 registerImport(program);
 registerServe(program);
+registerToken(program);
 
 try {
   await program.parseAsync();

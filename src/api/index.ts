@@ -1,0 +1,7 @@
+export { createApp, type AppDeps } from './app.js';
+export { buildApi, listen, type ApiParts } from './server.js';
+export { ApiError, ERRORS, type ErrorCode } from './errors.js';
+export { requireRole, principalOf, type AuthDeps } from './auth.js';
+export { parseMirrorPath, parseExtensionsName, type ImagePath } from './paths.js';
+export { mirror, mirrorHandler, MIRROR_PREFIX } from './routes/mirror.js';
+export { healthRoutes, type ReadinessCheck } from './routes/health.js';
