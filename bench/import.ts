@@ -3,7 +3,7 @@
  * from a local nginx upstream, against the upstream's own capacity for the same request mix
  * measured with wrk in the same run.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -36,6 +36,7 @@ export async function benchImport(): Promise<BenchRow[]> {
       for (const n of [1, 2, 3]) paths.push(`/ns/app${i}@sha256=${digestOf(i)}/signature-${n}`);
     }
     await writeFile(path.join(dir, 'paths.txt'), paths.join('\n') + '\n');
+    execFileSync('sync'); // flush the generated tree now, not during the measurements
     const started = await startNginx(dir, upstreamRoot);
     nginx.stop = started.stop;
     const capacity = await wrk(started.base, path.join(dir, 'paths.txt'), dir, {
@@ -72,7 +73,8 @@ export async function benchImport(): Promise<BenchRow[]> {
     ];
   } finally {
     nginx.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   }
 }
 

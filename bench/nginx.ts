@@ -21,10 +21,10 @@ export async function startNginx(workDir: string, root: string): Promise<{ base:
   const conf = path.join(workDir, 'nginx.conf');
   await writeFile(
     conf,
-    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 2;\nworker_rlimit_nofile 100000;\ndaemon off;\npid ${workDir}/nginx.pid;\nerror_log ${workDir}/nginx-error.log;\n` +
-      `events { worker_connections 4096; }\nhttp {\n  access_log off;\n  default_type application/octet-stream;\n` +
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 2;\nworker_rlimit_nofile 100000;\ndaemon off;\npid ${workDir}/nginx.pid;\nerror_log ${workDir}/nginx-error.log crit;\n` +
+      `events { worker_connections 4096; }\nhttp {\n  access_log off;\n  log_not_found off;\n  default_type application/octet-stream;\n` +
       `  client_body_temp_path ${workDir}/tmp; proxy_temp_path ${workDir}/tmp; fastcgi_temp_path ${workDir}/tmp; uwsgi_temp_path ${workDir}/tmp; scgi_temp_path ${workDir}/tmp;\n` +
-      `  keepalive_requests 100000;\n  open_file_cache max=20000;\n` +
+      `  keepalive_requests 100000;\n` +
       `  server { listen 127.0.0.1:${port}; root ${root}; autoindex off; }\n}\n`,
   );
   const child: ChildProcess = spawn('nginx', ['-c', conf, '-p', workDir], { stdio: 'ignore' });
