@@ -9,3 +9,4 @@ export {
 } from './packets.js';
 export { dearmor, isArmored, isCleartext } from './armor.js';
 export { signatureMetadata, VERIFIABLE_ALGORITHMS } from './metadata.js';
+export { identityMatches, remap, DEFAULT_SIGNED_IDENTITY, type SignedIdentity } from './identity.js';
