@@ -16,6 +16,8 @@ const PATHS = 10_000;
 const REGISTRY = 'bench.example.com';
 const REDIS_URL = process.env.SIGMIRROR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LOAD = { connections: 64, seconds: 8 };
+/** Serving processes, like nginx's two workers on two cores. */
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
 
 export async function benchServe(): Promise<BenchRow[]> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sigmirror-bench-serve-'));
@@ -48,7 +50,7 @@ export async function benchServe(): Promise<BenchRow[]> {
     const p99Ratio = ours.p99Ms / theirs.p99Ms;
     return [
       {
-        name: `mirror GET, ${PATHS} paths, ${LOAD.connections} conns: sigmirror`,
+        name: `mirror GET, ${PATHS} paths, ${LOAD.connections} conns: sigmirror (${PROCESSES} proc)`,
         value: ours.rps,
         unit: 'req/s',
         goal: '-',
@@ -85,7 +87,7 @@ async function startSigmirror(dir: string): Promise<{ base: string; stop: () => 
   await writeFile(
     config,
     `redis:\n  url: ${REDIS_URL}\n  prefix: sigmirror-bench-serve-${randomBytes(4).toString('hex')}\nregistriesDir: ${dir}/rd\n` +
-      `store:\n  path: ${dir}/store\nlisten:\n  port: ${port}\nlog:\n  level: warn\n`,
+      `store:\n  path: ${dir}/store\nlisten:\n  port: ${port}\n  processes: ${PROCESSES}\nlog:\n  level: warn\n`,
   );
   const cli = new URL('../src/cli/main.js', import.meta.url).pathname;
   const child = spawn(process.execPath, [cli, 'serve', '--no-workers', '--config', config], {

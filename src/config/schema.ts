@@ -26,6 +26,8 @@ const listenSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** TCP port. Default 8080. */
   port: z.number().int().min(0).max(65535).default(8080),
+  /** HTTP serving processes sharing the port (node:cluster); 1 = the daemon process serves. Default 1. */
+  processes: z.number().int().min(1).max(64).default(1),
 });
 
 const authSchema = z.strictObject({

@@ -7,6 +7,8 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 export const TSX_LOADER = import.meta.resolve('tsx');
 /** Node arguments that run the CLI from source. */
 export const CLI_ARGS = ['--import', TSX_LOADER, path.join(ROOT, 'src/cli/main.ts')];
+/** The built CLI (`npm test` builds first); for code paths that re-run the entry point (node:cluster). */
+export const BUILT_CLI = path.join(ROOT, 'dist/src/cli/main.js');
 
 export interface CliResult {
   readonly code: number | null;

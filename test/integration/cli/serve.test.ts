@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { redisAnswers } from '../../../src/redis/index.js';
-import { CLI_ARGS } from '../../helpers/cli.js';
+import { BUILT_CLI, CLI_ARGS } from '../../helpers/cli.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { requireTools } from '../../helpers/tools.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -72,4 +72,41 @@ test('serve with an invalid config file exits 1 naming file and line', async (t)
     err,
     `sigmirror: ${dir}/sigmirror.yaml:2: listen.port: Invalid input: expected number, received string\n`,
   );
+});
+
+test('listen.processes: 2 serves from two API processes sharing the port, replaces a crashed one; SIGTERM stops them all', async (t) => {
+  if (!requireTools(t, 'redis-server')) return;
+  t.timeout(60_000);
+  const dir = await tempDir(t);
+  await writeTree(dir, {
+    'sigmirror.yaml': `store:\n  path: ${dir}/var/store\nregistriesDir: ${dir}/rd\nlisten:\n  port: 0\n  processes: 2\nlog:\n  level: info\n`,
+  });
+  // The built CLI: node:cluster re-runs the entry point, which tsx's loader does not survive.
+  const child = spawn(process.execPath, [BUILT_CLI, 'serve', '--config', path.join(dir, 'sigmirror.yaml')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.teardown(() => void child.kill('SIGKILL'));
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  await waitFor('the API processes', () => log.includes('API processes listening'), 30_000);
+  const lines = log
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const listening = lines.filter((l) => l.msg === 'API listening');
+  t.is(listening.length, 2);
+  t.is(new Set(listening.map((l) => l.pid)).size, 2);
+  const address = listening[0]!.address as string;
+  t.is(listening[1]!.address, address, 'one shared port');
+  const ready = await fetch(`http://${address}/readyz`);
+  t.is(ready.status, 200);
+  // A crashed server is replaced.
+  process.kill(listening[0]!.pid as number, 'SIGKILL');
+  await waitFor('a replacement', () => log.split('API listening').length - 1 === 3, 30_000);
+  t.regex(log, /API process exited; starting another/);
+  t.is((await fetch(`http://${address}/healthz`)).status, 200);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  t.is(await exited, 0);
+  await t.throwsAsync(fetch(`http://${address}/healthz`));
 });
