@@ -64,3 +64,29 @@ export function remap(image: DockerReference, prefix: string, signedPrefix: stri
   if (!full.startsWith(prefix) || !boundary || prefix.endsWith('/')) return image;
   return parseNormalizedReference(signedPrefix + full.slice(prefix.length));
 }
+
+/**
+ * `verify-blob`/`verify` with an expected identity: the signed reference must equal it once both
+ * are normalised (skopeo standalone-verify; `testing/manifest` == `docker.io/testing/manifest`).
+ */
+export function expectedIdentityRule(expected: string): (signed: string) => string | undefined {
+  const wanted = referenceString(parseNormalizedReference(expected));
+  return (signed) => {
+    let actual: string | undefined;
+    try {
+      actual = referenceString(parseNormalizedReference(signed));
+    } catch {
+      actual = undefined;
+    }
+    return actual === wanted ? undefined : `Docker reference ${signed} does not match ${expected}`;
+  };
+}
+
+/** policy.json `signedIdentity` for the image `image` (containers/image's rejection text). */
+export function policyIdentityRule(
+  rule: SignedIdentity,
+  image: DockerReference,
+): (signed: string) => string | undefined {
+  return (signed) =>
+    identityMatches(rule, image, signed) ? undefined : `Signature for identity ${signed} is not accepted`;
+}

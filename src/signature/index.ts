@@ -9,4 +9,20 @@ export {
 } from './packets.js';
 export { dearmor, isArmored, isCleartext } from './armor.js';
 export { signatureMetadata, VERIFIABLE_ALGORITHMS } from './metadata.js';
-export { identityMatches, remap, DEFAULT_SIGNED_IDENTITY, type SignedIdentity } from './identity.js';
+export {
+  identityMatches,
+  remap,
+  expectedIdentityRule,
+  policyIdentityRule,
+  DEFAULT_SIGNED_IDENTITY,
+  type SignedIdentity,
+} from './identity.js';
+export { Keyring, KeyError, readKeyFile, type KeySource, type SigningKey } from './keys.js';
+export { manifestDigest, ManifestError } from './manifest-digest.js';
+export {
+  verifySignature,
+  type SignatureAcceptanceRules,
+  type SignatureVerdict,
+  type VerifiedSignature,
+  type RejectionStage,
+} from './verify.js';

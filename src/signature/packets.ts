@@ -104,6 +104,8 @@ export function parseMessage(bytes: Uint8Array, depth = 0): ParsedMessage {
   const signatures: SignaturePacketInfo[] = [];
   let onePassCount = 0;
   for (const packet of readPackets(bytes)) {
+    // The first complete message is the message: gpg and skopeo read only it (double.signature).
+    if (literal && signatures.length >= Math.max(onePassCount, 1)) break;
     if (packet.tag === TAG.COMPRESSED) {
       if (depth >= MAX_NESTING) throw new PacketError('compressed packets nested too deep');
       const inner = parseMessage(decompress(packet.body), depth + 1);
@@ -111,8 +113,7 @@ export function parseMessage(bytes: Uint8Array, depth = 0): ParsedMessage {
       signatures.push(...inner.signatures);
       onePassCount += inner.onePassCount;
     } else if (packet.tag === TAG.LITERAL) {
-      if (literal) continue; // a second message (double.signature): gpg and skopeo read the first
-      literal = parseLiteral(packet.body);
+      literal ??= parseLiteral(packet.body);
     } else if (packet.tag === TAG.ONE_PASS) onePassCount++;
     else if (packet.tag === TAG.SIGNATURE) signatures.push(parseSignature(packet.body));
   }
