@@ -19,6 +19,7 @@ import { importsRoutes } from './routes/imports.js';
 import { BlobCache } from './blob-cache.js';
 import { MIRROR_PREFIX, mirror, mirrorHandler } from './routes/mirror.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { openApiRoutes } from './routes/openapi.js';
 
 /** A whole request must arrive within this (slow-body attacks); signatures are small. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -59,6 +60,7 @@ export function buildApi(parts: ApiParts) {
       imagesRoutes({ store, auth }),
       importsRoutes({ producer, auth, maxBodyBytes }),
       notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
+      openApiRoutes(),
     ],
   });
   return Object.assign(app, { mirrorHandler: mirrorHandler(mirrorDeps) });

@@ -1,0 +1,366 @@
+/**
+ * The OpenAPI 3.1 document served at `GET /openapi.json`: one ROUTES entry per route and method
+ * the daemon serves. test/integration/api/openapi.test.ts compares ROUTES with the routers the
+ * daemon builds (and the mirror), both ways: a new route fails it until its entry is added here.
+ * Keep in sync with docs/api.md.
+ */
+import type { Role } from '../auth/index.js';
+import { MAX_SIGNATURE_INDEX } from './paths.js';
+
+type Schema = Readonly<Record<string, unknown>>;
+type Method = 'get' | 'head' | 'put' | 'post' | 'delete' | 'patch';
+
+/** A response: a description, optionally with a body schema under a media type. */
+interface ResponseDoc {
+  readonly description: string;
+  readonly content?: Readonly<Record<string, Schema>>;
+  readonly headers?: readonly string[];
+}
+
+/** One documented operation. A `{param}` in `path` must be in PARAMETERS. */
+export interface RouteDoc {
+  readonly method: Method;
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  /** `public`: no token; a role: a token with it (admin implies all); `read`: reader, or none with auth.anonymousRead. */
+  readonly auth: 'public' | 'read' | Role;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: { readonly description: string; readonly content: Readonly<Record<string, Schema>> };
+  readonly responses: Readonly<Record<string, ResponseDoc | string>>;
+}
+
+const HEX = 'a'.repeat(64);
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema) => ({ 'application/json': schema });
+const text = { 'text/plain': { type: 'string' } };
+
+/** Path parameters by name; `example` is what appears in a URL (percent-encoded where needed). */
+export const PARAMETERS: Readonly<Record<string, { description: string; example: string; schema: Schema }>> =
+  {
+    registry: {
+      description: 'registry host[:port]',
+      example: 'registry.redhat.io',
+      schema: { type: 'string' },
+    },
+    repository: {
+      description: 'repository path without the registry; may contain `/`',
+      example: 'ubi9/ubi',
+      schema: { type: 'string' },
+    },
+    hex: {
+      description: 'the manifest digest’s sha256 hex',
+      example: HEX,
+      schema: { pattern: '^[a-f0-9]{64}$' },
+    },
+    index: {
+      description: 'signature index, 1-based',
+      example: '1',
+      schema: { type: 'integer', minimum: 1, maximum: MAX_SIGNATURE_INDEX },
+    },
+    name: {
+      description:
+        'repository name; its first component is the registry when it has `.` or `:` or is `localhost`, else api.defaultRegistry applies',
+      example: 'registry.redhat.io/ubi9/ubi',
+      schema: { type: 'string' },
+    },
+    digest: {
+      description: 'manifest digest',
+      example: `sha256:${HEX}`,
+      schema: { pattern: '^sha256:[a-f0-9]{64}$' },
+    },
+    id: {
+      description: 'import job id as POST /v1/imports returned it, percent-encoded (it contains `/`)',
+      example: `import-${HEX}-registry.redhat.io%2Fubi9%2Fubi`,
+      schema: { type: 'string' },
+    },
+  };
+
+const ERR = (description: string): ResponseDoc => ({ description, content: json(ref('Errors')) });
+const AUTH_ERRORS = { '401': ERR('no or unknown token'), '403': ERR('the token lacks the role') };
+const MIRROR_RESPONSES = {
+  '200': {
+    description: 'the signature’s bytes',
+    content: { 'application/octet-stream': {} },
+    headers: ['ETag'],
+  },
+  '304': 'If-None-Match matched',
+  '404': { description: 'no such signature (nor any after it)', content: text },
+};
+
+/** Every route and method the daemon serves (HEAD comes with each GET of the routers). */
+export const ROUTES: readonly RouteDoc[] = [
+  ...(['get', 'head'] as const).map((method): RouteDoc => ({
+    method,
+    path: '/sigstore/{registry}/{repository}@sha256={hex}/signature-{index}',
+    operationId: `${method}MirrorSignature`,
+    summary: 'the lookaside mirror: raw signature bytes, exactly as a static sigstore',
+    auth: 'read',
+    responses: MIRROR_RESPONSES,
+  })),
+  {
+    method: 'get',
+    path: '/extensions/v2/{name}/signatures/{digest}',
+    operationId: 'getSignatures',
+    summary: 'OpenShift signatures API: every signature of an image',
+    auth: 'read',
+    responses: {
+      '200': { description: 'the signatures (empty when none)', content: json(ref('SignatureList')) },
+      '400': ERR('NAME_INVALID or DIGEST_INVALID'),
+      ...AUTH_ERRORS,
+    },
+  },
+  {
+    method: 'put',
+    path: '/extensions/v2/{name}/signatures/{digest}',
+    operationId: 'putSignature',
+    summary: 'add a signature: it becomes the next signature-N (checked, stored unverified)',
+    auth: 'signer',
+    body: { description: 'one signature object', content: json(ref('Signature')) },
+    responses: {
+      '201': { description: 'stored', headers: ['Location'] },
+      '400': ERR('NAME_INVALID, DIGEST_INVALID or SIGNATURE_INVALID (the rule in detail)'),
+      ...AUTH_ERRORS,
+      '409': ERR('SIGNATURE_EXISTS: same name or same bytes'),
+      '413': ERR('SIZE_INVALID: body over api.maxBodyBytes'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/images/{registry}/{repository}@{digest}',
+    operationId: 'getImage',
+    summary: 'signatures of an image with their metadata and verification records',
+    auth: 'read',
+    responses: {
+      '200': { description: 'the image', content: json(ref('Image')) },
+      '400': ERR('NAME_INVALID or DIGEST_INVALID'),
+      ...AUTH_ERRORS,
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/imports',
+    operationId: 'createImports',
+    summary: 'enqueue imports (one job per image; a pending job is joined)',
+    auth: 'importer',
+    body: {
+      description: 'references by digest, at most 1000',
+      content: json({
+        type: 'object',
+        required: ['references'],
+        additionalProperties: false,
+        properties: { references: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string' } } },
+      }),
+    },
+    responses: {
+      '202': { description: 'enqueued', content: json(ref('ImportJobs')) },
+      '400': ERR('BAD_REQUEST: not {"references":[…]} or an invalid reference'),
+      ...AUTH_ERRORS,
+      '503': ERR('UNAVAILABLE: the queue (Redis) does not answer'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/imports/{id}',
+    operationId: 'getImport',
+    summary: 'state of an import job',
+    auth: 'read',
+    responses: {
+      '200': { description: 'the job', content: json(ref('ImportStatus')) },
+      ...AUTH_ERRORS,
+      '404': ERR('no such job (never enqueued, or expired)'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/notifications/registry',
+    operationId: 'registryNotifications',
+    summary: 'docker-distribution notifications: each manifest push enqueues an import',
+    auth: 'importer',
+    query: { source: 'configured notification source (notifications.sources) naming the registry' },
+    body: { description: 'a notification envelope', content: json(ref('NotificationEnvelope')) },
+    responses: {
+      '200': { description: 'acknowledged', content: json(ref('Queued')) },
+      '400': ERR('BAD_REQUEST: not an envelope, or an unknown source'),
+      ...AUTH_ERRORS,
+      '503': ERR('UNAVAILABLE: the queue is down (the registry retries)'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'healthz',
+    summary: 'the process is up',
+    auth: 'public',
+    responses: { '200': { description: 'up', content: json(ref('Health')) } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readyz',
+    summary: 'ready: Redis answers, registries.d is loaded without error, the store is writable',
+    auth: 'public',
+    responses: {
+      '200': { description: 'ready', content: json(ref('Readiness')) },
+      '503': { description: 'not ready; each failing check says why', content: json(ref('Readiness')) },
+    },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    summary: 'Prometheus metrics (sigmirror_*)',
+    auth: 'public',
+    responses: { '200': { description: 'text exposition format', content: text } },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openapi',
+    summary: 'this document',
+    auth: 'public',
+    responses: { '200': { description: 'OpenAPI 3.1', content: json({ type: 'object' }) } },
+  },
+];
+
+const str = { type: 'string' };
+const nullable = (type: string) => ({ type: [type, 'null'] });
+const SCHEMAS: Readonly<Record<string, Schema>> = {
+  Errors: {
+    type: 'object',
+    properties: {
+      errors: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: { code: str, message: str, detail: {} },
+        },
+      },
+    },
+  },
+  Signature: {
+    type: 'object',
+    required: ['schemaVersion', 'name', 'type', 'content'],
+    properties: {
+      schemaVersion: { const: 2 },
+      name: { type: 'string', description: '<digest>@<32 alphanumerics>' },
+      type: { const: 'atomic' },
+      content: { type: 'string', contentEncoding: 'base64', description: 'OpenPGP signed message' },
+    },
+  },
+  SignatureList: { type: 'object', properties: { signatures: { type: 'array', items: ref('Signature') } } },
+  SignatureEntry: {
+    type: 'object',
+    properties: {
+      index: { type: 'integer' },
+      sha256: str,
+      size: { type: 'integer' },
+      source: nullable('string'),
+      name: nullable('string'),
+      origin: { enum: ['import', 'upload', 'unknown'] },
+      by: nullable('string'),
+      storedAt: { type: 'string', format: 'date-time' },
+      parsed: nullable('object'),
+      verifications: { type: 'array', items: { type: 'object' } },
+    },
+  },
+  Image: {
+    type: 'object',
+    properties: {
+      registry: str,
+      repository: str,
+      digest: str,
+      signatures: { type: 'array', items: ref('SignatureEntry') },
+    },
+  },
+  ImportJobs: {
+    type: 'object',
+    properties: {
+      jobs: {
+        type: 'array',
+        items: { type: 'object', properties: { reference: str, id: str, deduplicated: { type: 'boolean' } } },
+      },
+    },
+  },
+  ImportStatus: {
+    type: 'object',
+    properties: { id: str, state: str, attempts: { type: 'integer' }, error: nullable('string'), result: {} },
+  },
+  NotificationEnvelope: { type: 'object', required: ['events'], properties: { events: { type: 'array' } } },
+  Queued: { type: 'object', properties: { queued: { type: 'integer' } } },
+  Health: { type: 'object', properties: { status: { const: 'ok' } } },
+  Readiness: {
+    type: 'object',
+    properties: {
+      status: { enum: ['ready', 'unready'] },
+      checks: { type: 'object', additionalProperties: { type: 'string', description: '`ok` or the reason' } },
+    },
+  },
+};
+
+const SECURITY: Record<RouteDoc['auth'], unknown[]> = {
+  public: [],
+  read: [{}, { bearer: [] }],
+  reader: [{ bearer: [] }],
+  signer: [{ bearer: [] }],
+  auditor: [{ bearer: [] }],
+  importer: [{ bearer: [] }],
+  admin: [{ bearer: [] }],
+};
+
+function operation(route: RouteDoc): Schema {
+  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
+    const param = PARAMETERS[name!];
+    if (!param) throw new Error(`openapi: ${route.path}: no PARAMETERS entry for {${name}}`);
+    return { name, in: 'path', required: true, ...param };
+  });
+  const queryParams = Object.entries(route.query ?? {}).map(([name, description]) => ({
+    name,
+    in: 'query',
+    required: false,
+    description,
+    schema: str,
+  }));
+  const role =
+    route.auth === 'public'
+      ? 'none'
+      : route.auth === 'read'
+        ? 'reader (none with auth.anonymousRead)'
+        : route.auth;
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    description: `Role: ${role}.`,
+    security: SECURITY[route.auth],
+    parameters: [...pathParams, ...queryParams],
+    ...(route.body && { requestBody: { required: true, ...route.body } }),
+    responses: Object.fromEntries(
+      Object.entries(route.responses).map(([status, r]) => {
+        const { headers, ...rest } = typeof r === 'string' ? { description: r } : r;
+        const described = headers && Object.fromEntries(headers.map((h) => [h, { schema: str }]));
+        return [status, { ...rest, ...(described && { headers: described }) }];
+      }),
+    ),
+  };
+}
+
+/** The whole document (built once by the route that serves it). */
+export function openApiDocument(version: string): Schema {
+  const paths: Record<string, Record<string, Schema>> = {};
+  for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operation(route);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'sigmirror',
+      version,
+      description:
+        'Mirrors and serves container image simple-signing signatures. Errors: {"errors":[{code,message,detail}]}.',
+    },
+    paths,
+    components: {
+      schemas: SCHEMAS,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'auth.tokensFile tokens' } },
+    },
+  };
+}
