@@ -25,16 +25,22 @@ export function principalOf(authorization: string | undefined, tokens: TokenSet)
 }
 
 /**
- * Requires `role` (admin implies every role). `publicRead`: GET/HEAD pass without a token when
+ * Requires `role` (or one of several; admin implies every role). `publicRead`: GET/HEAD pass without a token when
  * anonymous reads are on.
  */
-export function requireRole(deps: AuthDeps, role: Role, publicRead = false): Middleware {
+export function requireRole(deps: AuthDeps, role: Role | readonly Role[], publicRead = false): Middleware {
+  const anyOf: readonly Role[] = typeof role === 'string' ? [role] : role;
   return async (ctx, next) => {
     const principal = principalOf(ctx.get('authorization') || undefined, deps.tokens());
     const anonymousOk = publicRead && deps.anonymousRead && (ctx.method === 'GET' || ctx.method === 'HEAD');
     if (!principal && !anonymousOk) throw new ApiError('UNAUTHORIZED', undefined, undefined, CHALLENGE);
-    if (principal && !principal.roles.has(role) && !principal.roles.has('admin') && !anonymousOk) {
-      throw new ApiError('DENIED', `the token "${principal.name}" lacks the ${role} role`);
+    if (
+      principal &&
+      !anyOf.some((r) => principal.roles.has(r)) &&
+      !principal.roles.has('admin') &&
+      !anonymousOk
+    ) {
+      throw new ApiError('DENIED', `the token "${principal.name}" lacks the ${anyOf.join(' or ')} role`);
     }
     ctx.state.principal = principal;
     await next();

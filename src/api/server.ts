@@ -20,6 +20,7 @@ import { BlobCache } from './blob-cache.js';
 import { MIRROR_PREFIX, mirror, mirrorHandler } from './routes/mirror.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { verifyRoutes } from './routes/verify.js';
 
 /** A whole request must arrive within this (slow-body attacks); signatures are small. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -60,6 +61,7 @@ export function buildApi(parts: ApiParts) {
       imagesRoutes({ store, auth }),
       importsRoutes({ producer, auth, maxBodyBytes }),
       notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
+      verifyRoutes({ store, auth, maxBodyBytes, keys: config.verify.keys }),
       openApiRoutes(),
     ],
   });

@@ -5,7 +5,11 @@ import { YamlSourceError } from '../yaml-source/index.js';
 import { registerImport } from './commands/import.js';
 import { registerResolve } from './commands/resolve.js';
 import { registerServe } from './commands/serve.js';
+import { registerSign } from './commands/sign.js';
+import { registerSignatures } from './commands/signatures.js';
 import { registerToken } from './commands/token.js';
+import { registerVerify } from './commands/verify.js';
+import { registerVerifyBlob } from './commands/verify-blob.js';
 import { CommandError, EXIT } from './exit-codes.js';
 
 const program = new Command('sigmirror')
@@ -20,6 +24,10 @@ registerResolve(program);
 registerImport(program);
 registerServe(program);
 registerToken(program);
+registerVerifyBlob(program);
+registerVerify(program);
+registerSign(program);
+registerSignatures(program);
 
 try {
   await program.parseAsync();

@@ -87,6 +87,11 @@ const notificationsSchema = z.strictObject({
     .default({}),
 });
 
+const verifySchema = z.strictObject({
+  /** Trusted public key files by name, for `POST /v1/verify {"keys": [name]}` and the console. Default none. */
+  keys: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), z.string().min(1)).default({}),
+});
+
 /** The whole file. */
 export const daemonConfigSchema = z.strictObject({
   redis: redisSchema.default(redisSchema.parse({})),
@@ -100,6 +105,7 @@ export const daemonConfigSchema = z.strictObject({
   import: importSchema.default(importSchema.parse({})),
   api: apiSchema.default(apiSchema.parse({})),
   notifications: notificationsSchema.default(notificationsSchema.parse({})),
+  verify: verifySchema.default(verifySchema.parse({})),
   log: z
     .strictObject({
       /** pino level. Default `info`. */

@@ -8,6 +8,7 @@ export {
   type SignaturePacketInfo,
 } from './packets.js';
 export { dearmor, isArmored, isCleartext } from './armor.js';
+export { parseCleartext } from './cleartext.js';
 export { signatureMetadata, VERIFIABLE_ALGORITHMS } from './metadata.js';
 export {
   identityMatches,
@@ -26,3 +27,4 @@ export {
   type VerifiedSignature,
   type RejectionStage,
 } from './verify.js';
+export { buildPayload, readSigningKey, signPayload, SigningError, type PayloadFields } from './sign.js';

@@ -40,7 +40,11 @@ export function parsePayload(data: Uint8Array): UntrustedSignatureInfo {
   try {
     json = JSON.parse(Buffer.from(data).toString('utf8'));
   } catch (err) {
-    throw new PayloadError(`payload is not JSON: ${(err as Error).message}`);
+    // V8 quotes the input in its message: drop it (attacker-controlled, and may span lines).
+    const why = (err as Error).message
+      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/ in JSON at position \d+.*$/s, '');
+    throw new PayloadError(`payload is not JSON: ${why}`);
   }
   const top = object(json, 'the signature payload');
   const critical = object(top.critical, '"critical"');

@@ -17,6 +17,7 @@ export const TOKENS = {
   signer: 'signer-token',
   reader: 'reader-token',
   importer: 'importer-token',
+  auditor: 'auditor-token',
   admin: 'admin-token',
 } as const;
 export const bearer = (role: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[role]}` });

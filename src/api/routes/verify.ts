@@ -1,0 +1,99 @@
+/**
+ * `POST /v1/verify {reference, expectedIdentity, keys|publicKeys, save?, strict?}`: the same
+ * check as `sigmirror verify`, over HTTP. Keys are the daemon's configured `verify.keys` (by name)
+ * or armored keys in the body. Verifying needs the reader or auditor role; saving the verdicts auditor.
+ */
+import Router from '@koa/router';
+import { z } from 'zod';
+import { ReferenceError } from '../../reference/index.js';
+import { expectedIdentityRule, Keyring, KeyError } from '../../signature/index.js';
+import { imageKeyFromReference, imageKeyString, type SignatureStore } from '../../store/index.js';
+import { loadKeyring, saveVerification, verifyImage } from '../../verification/index.js';
+import { requireRole, type AuthDeps } from '../auth.js';
+import { parseJson, readBody } from '../body.js';
+import { ApiError } from '../errors.js';
+
+/** Inline keys per request: a keyring of a few keys is plenty; more belongs in the config. */
+const MAX_INLINE_KEYS = 16;
+
+const bodySchema = z
+  .strictObject({
+    reference: z.string().min(1),
+    expectedIdentity: z.string().min(1),
+    keys: z.array(z.string().min(1)).min(1).max(MAX_INLINE_KEYS).optional(),
+    publicKeys: z.array(z.string().min(1)).min(1).max(MAX_INLINE_KEYS).optional(),
+    save: z.boolean().default(false),
+    strict: z.boolean().default(false),
+  })
+  .refine((b) => (b.keys === undefined) !== (b.publicKeys === undefined), {
+    message: 'give exactly one of "keys" (configured key names) and "publicKeys" (armored keys)',
+  });
+
+export interface VerifyDeps {
+  readonly store: SignatureStore;
+  readonly auth: AuthDeps;
+  readonly maxBodyBytes: number;
+  /** Configured trusted keys: name → key file. */
+  readonly keys: Readonly<Record<string, string>>;
+}
+
+export function verifyRoutes(deps: VerifyDeps): Router {
+  const router = new Router();
+  router.post('/v1/verify', requireRole(deps.auth, ['reader', 'auditor']), async (ctx) => {
+    const parsed = bodySchema.safeParse(parseJson(await readBody(ctx, deps.maxBodyBytes), 'BAD_REQUEST'));
+    if (!parsed.success)
+      throw new ApiError(
+        'BAD_REQUEST',
+        'expected {"reference", "expectedIdentity", "keys" or "publicKeys", "save"?, "strict"?}',
+        parsed.error.issues[0]?.message,
+      );
+    const body = parsed.data;
+    const principal = ctx.state.principal as { name: string; roles: ReadonlySet<string> } | undefined;
+    if (body.save && !principal?.roles.has('auditor') && !principal?.roles.has('admin'))
+      throw new ApiError(
+        'DENIED',
+        `saving verdicts needs the auditor role${principal ? ` ("${principal.name}" lacks it)` : ''}`,
+      );
+    let image;
+    try {
+      image = imageKeyFromReference(body.reference);
+      expectedIdentityRule(body.expectedIdentity);
+    } catch (err) {
+      if (err instanceof ReferenceError) throw new ApiError('BAD_REQUEST', err.message);
+      throw err;
+    }
+    const keyring = await keyringFor(body, deps.keys);
+    const result = await verifyImage({
+      store: deps.store,
+      image,
+      keyring,
+      expectedIdentity: body.expectedIdentity,
+      strict: body.strict,
+    });
+    if (body.save) await saveVerification(deps.store, result, principal!.name);
+    ctx.body = { ...result, image: imageKeyString(image), saved: body.save };
+  });
+  return router;
+}
+
+async function keyringFor(
+  body: { keys?: string[] | undefined; publicKeys?: string[] | undefined },
+  configured: Readonly<Record<string, string>>,
+): Promise<Keyring> {
+  try {
+    if (body.publicKeys)
+      return await Keyring.read(
+        body.publicKeys.map((k, i) => ({ name: `publicKeys[${i}]`, bytes: Buffer.from(k) })),
+      );
+    const unknown = body.keys!.filter((name) => !Object.hasOwn(configured, name));
+    if (unknown.length)
+      throw new ApiError(
+        'BAD_REQUEST',
+        `unknown key name(s) ${unknown.join(', ')}; configured: ${Object.keys(configured).join(', ') || 'none'}`,
+      );
+    return await loadKeyring(body.keys!.map((name) => configured[name]!));
+  } catch (err) {
+    if (err instanceof KeyError) throw new ApiError('BAD_REQUEST', err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,8 @@
+export {
+  verifyImage,
+  type ImageVerification,
+  type SignatureReport,
+  type VerifyImageInput,
+} from './verify-image.js';
+export { saveVerification, verificationRecord } from './save.js';
+export { loadKeyring } from './load-keys.js';

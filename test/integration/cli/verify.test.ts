@@ -1,0 +1,197 @@
+/**
+ * `sigmirror verify` over the store, `--save` records in the OpenShift shape, and
+ * `sigmirror signatures remove`: records are history, signatures are deleted only on request.
+ */
+import path from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import { createFsStore, type ImageKey } from '../../../src/store/index.js';
+import { sigmirrorAsync } from '../../helpers/cli.js';
+import { tempDir, writeTree } from '../../helpers/tmp.js';
+import { readVector, vectorsDir } from '../../helpers/vectors.js';
+
+const IMAGE: ImageKey = {
+  registry: 'docker.io',
+  repository: 'testing/manifest',
+  digest: 'sha256:20bf21ed457b390829cdbeec8795a7bea1626991fda603e0d01b4e7f60427e55',
+};
+const REF = `docker.io/testing/manifest@${IMAGE.digest}`;
+const KEY = `${vectorsDir}/containers-image/pubring.gpg`;
+
+/** A config whose store holds: signature-1 not JSON (signed), signature-2 valid for :latest. */
+async function setup(t: ExecutionContext) {
+  const dir = await tempDir(t);
+  await writeTree(dir, { 'sigmirror.yaml': `store:\n  path: ${dir}/store\n` });
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(
+    IMAGE,
+    [
+      { bytes: readVector('containers-image/invalid-blob.signature') },
+      { bytes: readVector('containers-image/dir-img-valid/signature-1') },
+    ],
+    { origin: 'import' },
+  );
+  return { config: path.join(dir, 'sigmirror.yaml'), store };
+}
+
+test('verify reports every signature and exits 0 when one is trusted', async (t) => {
+  const { config } = await setup(t);
+  const r = await sigmirrorAsync([
+    'verify',
+    REF,
+    '--expected-identity',
+    'testing/manifest:latest',
+    '--public-key',
+    KEY,
+    '--config',
+    config,
+  ]);
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    r.stdout,
+    [
+      "signature-1\trejected key 08CD26E446E2E95249B7A405E932F44B23E8DD43: payload is not JSON: Unexpected token 'T'",
+      'signature-2\ttrusted key 08CD26E446E2E95249B7A405E932F44B23E8DD43 identity testing/manifest:latest',
+      `${REF} is verified for testing/manifest:latest`,
+      '',
+    ].join('\n'),
+  );
+});
+
+test('verify exits 1 when no signature is trusted for the identity', async (t) => {
+  const { config } = await setup(t);
+  const r = await sigmirrorAsync([
+    'verify',
+    REF,
+    '--expected-identity',
+    'testing/manifest:other',
+    '--public-key',
+    KEY,
+    '--config',
+    config,
+    '--json',
+  ]);
+  t.is(r.code, 1);
+  const out = JSON.parse(r.stdout) as {
+    verified: boolean;
+    saved: boolean;
+    signatures: { verdict: string; stage: string; reason: string }[];
+  };
+  t.false(out.verified);
+  t.false(out.saved);
+  t.deepEqual(
+    out.signatures.map((s) => [s.verdict, s.stage]),
+    [
+      ['rejected', 'payload'],
+      ['rejected', 'identity'],
+    ],
+  );
+  t.is(
+    out.signatures[1]!.reason,
+    'Docker reference testing/manifest:latest does not match testing/manifest:other',
+  );
+});
+
+test('--save appends Trusted/ForImage records; a failed check is recorded, nothing is deleted', async (t) => {
+  const { config, store } = await setup(t);
+  const ok = await sigmirrorAsync([
+    'verify',
+    REF,
+    '--expected-identity',
+    'testing/manifest:latest',
+    '--public-key',
+    KEY,
+    '--config',
+    config,
+    '--save',
+  ]);
+  t.is(ok.code, 0, ok.stderr);
+  const bad = await sigmirrorAsync([
+    'verify',
+    REF,
+    '--expected-identity',
+    'testing/manifest:other',
+    '--public-key',
+    KEY,
+    '--config',
+    config,
+    '--save',
+  ]);
+  t.is(bad.code, 1);
+  const entries = await store.list(IMAGE);
+  t.is(entries.length, 2, 'no signature was deleted');
+  const history = entries[1]!.verifications;
+  t.is(history.length, 2);
+  t.like(history[0], {
+    verdict: 'trusted',
+    expectedIdentity: 'testing/manifest:latest',
+    keyFingerprint: '08CD26E446E2E95249B7A405E932F44B23E8DD43',
+    issuedBy: { commonName: 'E932F44B23E8DD43' },
+    identity: 'testing/manifest:latest',
+  });
+  t.regex(history[0]!.by, /^cli:/);
+  const [trusted, forImage] = history[0]!.conditions as Record<string, string>[];
+  t.like(trusted, { type: 'Trusted', status: 'True', reason: 'manually verified' });
+  t.like(forImage, { type: 'ForImage', status: 'True' });
+  t.is(trusted!.message, `verified by user "${history[0]!.by}"`);
+  t.like(history[1], { verdict: 'rejected', stage: 'identity', expectedIdentity: 'testing/manifest:other' });
+  t.like((history[1]!.conditions as unknown[])[0], { type: 'Trusted', status: 'True' });
+  t.like((history[1]!.conditions as unknown[])[1], {
+    type: 'ForImage',
+    status: 'False',
+    reason: 'verification failed',
+    message: 'Docker reference testing/manifest:latest does not match testing/manifest:other',
+  });
+  t.like(entries[0]!.verifications[0], {
+    verdict: 'rejected',
+    stage: 'payload',
+    issuedBy: { commonName: 'E932F44B23E8DD43' },
+  });
+});
+
+test('signatures remove: refuses without confirmation, removes with --yes and renumbers', async (t) => {
+  const { config, store } = await setup(t);
+  const refused = await sigmirrorAsync(['signatures', 'remove', REF, '--index', '1', '--config', config]);
+  t.is(refused.code, 1);
+  t.is(
+    refused.stderr,
+    'sigmirror: refusing to remove without confirmation: stdin is not a terminal (use --yes)\nsigmirror: not confirmed; nothing removed\n',
+  );
+  t.is((await store.list(IMAGE)).length, 2);
+  const missing = await sigmirrorAsync([
+    'signatures',
+    'remove',
+    REF,
+    '--index',
+    '7',
+    '--yes',
+    '--config',
+    config,
+  ]);
+  t.is(missing.code, 2);
+  t.is(missing.stderr, `sigmirror: ${REF} has no signature-7\n`);
+  const removed = await sigmirrorAsync([
+    'signatures',
+    'remove',
+    REF,
+    '--index',
+    '1',
+    '--yes',
+    '--config',
+    config,
+  ]);
+  t.is(removed.code, 0, removed.stderr);
+  t.is(removed.stdout, `removed 1 signature(s) of ${REF}\n`);
+  const left = await store.list(IMAGE);
+  t.deepEqual(
+    left.map((e) => e.index),
+    [1],
+  );
+  t.true(
+    Buffer.from((await store.read(IMAGE, 1))!).equals(
+      readVector('containers-image/dir-img-valid/signature-1'),
+    ),
+  );
+  const usage = await sigmirrorAsync(['signatures', 'remove', REF, '--config', config]);
+  t.is(usage.code, 2);
+  t.is(usage.stderr, 'sigmirror: give exactly one of --index and --all\n');
+});
