@@ -3,12 +3,14 @@ import { benchImport } from './import.js';
 import { benchRegistries } from './registries.js';
 import { benchServe } from './serve.js';
 import { formatTable, type BenchRow } from './table.js';
+import { benchVerify } from './verify.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<BenchRow[]>> = {
   registries: benchRegistries,
   import: benchImport,
   serve: benchServe,
+  verify: benchVerify,
 };
 const rows: BenchRow[] = [];
 for (const [name, bench] of Object.entries(benches)) {
