@@ -5,9 +5,9 @@
  * Keep in sync with docs/api.md.
  */
 import type { Role } from '../auth/index.js';
+import { SCHEMAS, ref, str, type Schema } from './openapi-schemas.js';
 import { MAX_SIGNATURE_INDEX } from './paths.js';
 
-type Schema = Readonly<Record<string, unknown>>;
 type Method = 'get' | 'head' | 'put' | 'post' | 'delete' | 'patch';
 
 /** A response: a description, optionally with a body schema under a media type. */
@@ -23,15 +23,14 @@ export interface RouteDoc {
   readonly path: string;
   readonly operationId: string;
   readonly summary: string;
-  /** `public`: no token; a role: a token with it (admin implies all); `read`: reader, or none with auth.anonymousRead. */
-  readonly auth: 'public' | 'read' | Role;
+  /** `public`: no token; roles: a token with one of them (admin implies all); `read`: reader, or none with auth.anonymousRead. */
+  readonly auth: 'public' | 'read' | Role | readonly Role[];
   readonly query?: Readonly<Record<string, string>>;
   readonly body?: { readonly description: string; readonly content: Readonly<Record<string, Schema>> };
   readonly responses: Readonly<Record<string, ResponseDoc | string>>;
 }
 
 const HEX = 'a'.repeat(64);
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Schema) => ({ 'application/json': schema });
 const text = { 'text/plain': { type: 'string' } };
 
@@ -187,6 +186,36 @@ export const ROUTES: readonly RouteDoc[] = [
     },
   },
   {
+    method: 'post',
+    path: '/v1/verify',
+    operationId: 'verifyImage',
+    summary:
+      'verify an image’s stored signatures against keys and an expected identity (as sigmirror verify)',
+    auth: ['reader', 'auditor'],
+    body: {
+      description:
+        'exactly one of keys (configured verify.keys names) and publicKeys (armored); save needs auditor',
+      content: json({
+        type: 'object',
+        required: ['reference', 'expectedIdentity'],
+        additionalProperties: false,
+        properties: {
+          reference: { type: 'string', description: 'registry/repository@sha256:<hex>' },
+          expectedIdentity: str,
+          keys: { type: 'array', minItems: 1, maxItems: 16, items: str },
+          publicKeys: { type: 'array', minItems: 1, maxItems: 16, items: str },
+          save: { type: 'boolean', default: false },
+          strict: { type: 'boolean', default: false },
+        },
+      }),
+    },
+    responses: {
+      '200': { description: 'the verdicts', content: json(ref('Verification')) },
+      '400': ERR('BAD_REQUEST: a malformed body, reference, identity or key'),
+      ...AUTH_ERRORS,
+    },
+  },
+  {
     method: 'get',
     path: '/healthz',
     operationId: 'healthz',
@@ -223,91 +252,8 @@ export const ROUTES: readonly RouteDoc[] = [
   },
 ];
 
-const str = { type: 'string' };
-const nullable = (type: string) => ({ type: [type, 'null'] });
-const SCHEMAS: Readonly<Record<string, Schema>> = {
-  Errors: {
-    type: 'object',
-    properties: {
-      errors: {
-        type: 'array',
-        items: {
-          type: 'object',
-          required: ['code', 'message'],
-          properties: { code: str, message: str, detail: {} },
-        },
-      },
-    },
-  },
-  Signature: {
-    type: 'object',
-    required: ['schemaVersion', 'name', 'type', 'content'],
-    properties: {
-      schemaVersion: { const: 2 },
-      name: { type: 'string', description: '<digest>@<32 alphanumerics>' },
-      type: { const: 'atomic' },
-      content: { type: 'string', contentEncoding: 'base64', description: 'OpenPGP signed message' },
-    },
-  },
-  SignatureList: { type: 'object', properties: { signatures: { type: 'array', items: ref('Signature') } } },
-  SignatureEntry: {
-    type: 'object',
-    properties: {
-      index: { type: 'integer' },
-      sha256: str,
-      size: { type: 'integer' },
-      source: nullable('string'),
-      name: nullable('string'),
-      origin: { enum: ['import', 'upload', 'unknown'] },
-      by: nullable('string'),
-      storedAt: { type: 'string', format: 'date-time' },
-      parsed: nullable('object'),
-      verifications: { type: 'array', items: { type: 'object' } },
-    },
-  },
-  Image: {
-    type: 'object',
-    properties: {
-      registry: str,
-      repository: str,
-      digest: str,
-      signatures: { type: 'array', items: ref('SignatureEntry') },
-    },
-  },
-  ImportJobs: {
-    type: 'object',
-    properties: {
-      jobs: {
-        type: 'array',
-        items: { type: 'object', properties: { reference: str, id: str, deduplicated: { type: 'boolean' } } },
-      },
-    },
-  },
-  ImportStatus: {
-    type: 'object',
-    properties: { id: str, state: str, attempts: { type: 'integer' }, error: nullable('string'), result: {} },
-  },
-  NotificationEnvelope: { type: 'object', required: ['events'], properties: { events: { type: 'array' } } },
-  Queued: { type: 'object', properties: { queued: { type: 'integer' } } },
-  Health: { type: 'object', properties: { status: { const: 'ok' } } },
-  Readiness: {
-    type: 'object',
-    properties: {
-      status: { enum: ['ready', 'unready'] },
-      checks: { type: 'object', additionalProperties: { type: 'string', description: '`ok` or the reason' } },
-    },
-  },
-};
-
-const SECURITY: Record<RouteDoc['auth'], unknown[]> = {
-  public: [],
-  read: [{}, { bearer: [] }],
-  reader: [{ bearer: [] }],
-  signer: [{ bearer: [] }],
-  auditor: [{ bearer: [] }],
-  importer: [{ bearer: [] }],
-  admin: [{ bearer: [] }],
-};
+const security = (auth: RouteDoc['auth']) =>
+  auth === 'public' ? [] : auth === 'read' ? [{}, { bearer: [] }] : [{ bearer: [] }];
 
 function operation(route: RouteDoc): Schema {
   const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
@@ -327,12 +273,14 @@ function operation(route: RouteDoc): Schema {
       ? 'none'
       : route.auth === 'read'
         ? 'reader (none with auth.anonymousRead)'
-        : route.auth;
+        : typeof route.auth === 'string'
+          ? route.auth
+          : route.auth.join(' or ');
   return {
     operationId: route.operationId,
     summary: route.summary,
     description: `Role: ${role}.`,
-    security: SECURITY[route.auth],
+    security: security(route.auth),
     parameters: [...pathParams, ...queryParams],
     ...(route.body && { requestBody: { required: true, ...route.body } }),
     responses: Object.fromEntries(

@@ -62,6 +62,7 @@ async function daemonApi(t: ExecutionContext) {
   });
   const producer = new ImportProducer({ redisUrl: TEST_REDIS_URL, prefix, attempts: 1 });
   t.teardown(() => producer.close());
+  await producer.depth(); // connected: closing a connecting queue rejects unhandled
   const app = buildApi({
     config,
     store: createFsStore({ root: config.store.path }),
