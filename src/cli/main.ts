@@ -2,6 +2,7 @@
 /** `sigmirror`: the admin's command line. Each command lives in commands/<verb>.ts. */
 import { Command } from 'commander';
 import { YamlSourceError } from '../yaml-source/index.js';
+import { registerHostConfig } from './commands/host-config.js';
 import { registerImport } from './commands/import.js';
 import { registerResolve } from './commands/resolve.js';
 import { registerServe } from './commands/serve.js';
@@ -28,6 +29,7 @@ registerVerifyBlob(program);
 registerVerify(program);
 registerSign(program);
 registerSignatures(program);
+registerHostConfig(program);
 
 try {
   await program.parseAsync();

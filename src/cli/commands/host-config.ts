@@ -1,0 +1,190 @@
+/**
+ * `sigmirror host-config`: the registries.d file and policy.json that point a host's
+ * skopeo/podman/CRI-O at the mirror and require signatures by the given keys (docs/host-setup.md).
+ * Generation is pure (src/hostconfig); this file reads the key files and writes the output.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import {
+  HOST_CONFIG_FILES,
+  HostConfigError,
+  embeddedKeyring,
+  hostConfig,
+  publicKeyProblem,
+  type HostConfig,
+  type KeyFile,
+  type PolicyKeys,
+} from '../../hostconfig/index.js';
+import { CommandError, EXIT } from '../exit-codes.js';
+
+interface HostConfigCliOptions {
+  mirrorUrl: string;
+  registry?: string[];
+  mirrorOf?: string[];
+  publicKey?: string[];
+  embedKeys?: boolean;
+  defaultReject?: boolean;
+  registriesOnly?: boolean;
+  outputDir?: string;
+  json?: boolean;
+}
+
+const POLICY_OPTIONS = ['publicKey', 'embedKeys', 'defaultReject'];
+
+export function registerHostConfig(program: Command): void {
+  program
+    .command('host-config')
+    .description('print (or write) the registries.d file and policy.json that point hosts at the mirror')
+    .requiredOption(
+      '--mirror-url <url>',
+      'sigmirror as hosts reach it, e.g. https://sigmirror.example.com:8080',
+    )
+    .option(
+      '--registry <name...>',
+      'registry (or host/namespace) whose signatures hosts read from the mirror',
+    )
+    .option(
+      '--mirror-of <mirror=registry...>',
+      'images pulled from MIRROR carry signatures made for REGISTRY',
+    )
+    .option(
+      '--public-key <file...>',
+      'public key the policy trusts (armored or binary; its absolute path is written)',
+    )
+    .option('--embed-keys', 'embed the keys in policy.json (keyData) instead of referring to their paths')
+    .option('--default-reject', 'reject images from every other registry (default: accept them, as shipped)')
+    .addOption(
+      new Option('--registries-only', 'generate only the registries.d file (no policy, no key)').conflicts(
+        POLICY_OPTIONS,
+      ),
+    )
+    .option('--output-dir <dir>', 'write <dir>/registries.d/sigmirror.yaml and <dir>/policy.json')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sigmirror host-config --mirror-url https://sigmirror.example.com --registry registry.redhat.io \\
+    --public-key /etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release
+  sigmirror host-config --mirror-url https://sigmirror.example.com --registry registry.redhat.io \\
+    --mirror-of mirror.example.com:5000=registry.redhat.io --public-key redhat.gpg --embed-keys \\
+    --output-dir /etc/containers
+  sigmirror host-config --mirror-url http://127.0.0.1:8080 --registry quay.io --registries-only
+
+The policy's default accepts images from registries not listed (containers' shipped default);
+--default-reject refuses them. See docs/host-setup.md.
+
+Exit codes: 0 generated; 1 a file could not be read or written; 2 an invalid option.`,
+    )
+    .action(async (opts: HostConfigCliOptions) => {
+      const files = await generate(opts);
+      const written = opts.outputDir ? await writeFiles(opts.outputDir, files) : undefined;
+      print(files, written, opts.json ?? false);
+    });
+}
+
+/** The files to print or write, named as under /etc/containers. */
+async function generate(opts: HostConfigCliOptions): Promise<{ name: string; content: string }[]> {
+  const publicKeys = opts.publicKey ?? [];
+  if (opts.embedKeys && !publicKeys.length) {
+    throw new CommandError('--embed-keys needs --public-key', EXIT.USAGE);
+  }
+  const keys = publicKeys.length ? await loadKeys(publicKeys, opts.embedKeys ?? false) : undefined;
+  let config: HostConfig;
+  try {
+    config = hostConfig({
+      mirrorUrl: opts.mirrorUrl,
+      registries: opts.registry ?? [],
+      mirrorOf: opts.mirrorOf ?? [],
+      ...(keys && { keys }),
+      defaultReject: opts.defaultReject ?? false,
+      registriesOnly: opts.registriesOnly ?? false,
+    });
+  } catch (err) {
+    if (err instanceof HostConfigError) throw new CommandError(err.message, EXIT.USAGE);
+    throw err;
+  }
+  const files = [{ name: HOST_CONFIG_FILES.registries as string, content: config.registriesYaml }];
+  if (config.policyJson !== undefined)
+    files.push({ name: HOST_CONFIG_FILES.policy, content: config.policyJson });
+  return files;
+}
+
+/** Reads the key files: embedded, or checked when present and referred to by absolute path. */
+async function loadKeys(names: readonly string[], embed: boolean): Promise<PolicyKeys> {
+  const files: KeyFile[] = [];
+  for (const name of names) {
+    const bytes = await readKey(name, embed);
+    if (!bytes) continue;
+    const problem = publicKeyProblem(bytes);
+    if (problem) throw new CommandError(`--public-key ${name}: ${problem}`, EXIT.USAGE);
+    files.push({ name, bytes });
+  }
+  if (!embed) return { paths: names.map((name) => path.resolve(name)) };
+  try {
+    return { keyring: embeddedKeyring(files) };
+  } catch (err) {
+    if (err instanceof HostConfigError) throw new CommandError(err.message, EXIT.USAGE);
+    throw err;
+  }
+}
+
+/**
+ * A key file's bytes. A missing file is an error when embedding; otherwise only a warning, since
+ * the path may exist on the hosts alone (e.g. /etc/pki/rpm-gpg/… on a RHEL host).
+ */
+async function readKey(name: string, embed: boolean): Promise<Uint8Array | undefined> {
+  try {
+    return await readFile(name);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !embed) {
+      console.error(
+        `warning: --public-key ${name}: no such file here; hosts must have it at ${path.resolve(name)}`,
+      );
+      return undefined;
+    }
+    if (code === 'ENOENT') throw new CommandError(`--public-key ${name}: no such file`, EXIT.USAGE);
+    throw new CommandError(`--public-key ${name}: cannot read: ${(err as Error).message}`);
+  }
+}
+
+/** Writes each file through a temporary name and a rename, so a host never reads half a file. */
+async function writeFiles(
+  dir: string,
+  files: readonly { name: string; content: string }[],
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const file of files) {
+    const target = path.resolve(dir, file.name);
+    const temp = `${target}.tmp-${process.pid}`;
+    try {
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(temp, file.content, { mode: 0o644 });
+      await rename(temp, target);
+    } catch (err) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw new CommandError(`cannot write ${target}: ${(err as Error).message}`);
+    }
+    written.push(target);
+  }
+  return written;
+}
+
+function print(
+  files: readonly { name: string; content: string }[],
+  written: string[] | undefined,
+  json: boolean,
+) {
+  if (json) {
+    const out = files.map((f, i) => ({ name: f.name, path: written?.[i] ?? null, content: f.content }));
+    process.stdout.write(`${JSON.stringify({ files: out }, null, 2)}\n`);
+  } else if (written) {
+    for (const p of written) process.stdout.write(`wrote ${p}\n`);
+  } else if (files.length === 1) {
+    process.stdout.write(files[0]!.content);
+  } else {
+    process.stdout.write(files.map((f) => `==> ${f.name} <==\n${f.content}`).join('\n'));
+  }
+}
