@@ -1,0 +1,151 @@
+/**
+ * `sigmirror policy check`: would a host with this policy.json accept the image, given the
+ * signatures sigmirror holds for it? Prints the section that decided, each requirement's verdict
+ * and reason, and for signedBy each signature's verdict. Spec: ../shared/spec/policy-json.md.
+ */
+import { stat } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { loadDaemonConfig } from '../../config/index.js';
+import {
+  evaluatePolicy,
+  PolicyParseError,
+  readKeyFileFromDisk,
+  readPolicyFile,
+  type PolicyImage,
+  type PolicyResult,
+  type RequirementOutcome,
+} from '../../policy/index.js';
+import {
+  anchoredTagRegexp,
+  parseNormalizedReference,
+  ReferenceError,
+  type DockerReference,
+} from '../../reference/index.js';
+import { createFsStore, imageKeyFromReference, type ImageKey } from '../../store/index.js';
+import { CommandError, EXIT } from '../exit-codes.js';
+
+interface CheckOptions {
+  policy: string;
+  tag?: string;
+  config?: string;
+  storePath?: string;
+  json?: boolean;
+}
+
+export function registerPolicy(program: Command): void {
+  const policy = program.command('policy').description("evaluate containers' policy.json");
+  policy
+    .command('check')
+    .description('would a host with this policy.json accept the image, given the signatures sigmirror holds?')
+    .argument('<image>', 'registry/repository@sha256:<hex>')
+    .requiredOption('--policy <file>', 'policy.json to evaluate (as /etc/containers/policy.json)')
+    .option('--tag <tag>', 'evaluate a pull of registry/repository:<tag> (which resolved to this digest)')
+    .option('--config <file>', 'daemon config file (for store.path)')
+    .addOption(
+      new Option('--store-path <dir>', 'signature store root (default: store.path of the config)').conflicts(
+        'config',
+      ),
+    )
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sigmirror policy check --policy /etc/containers/policy.json registry.redhat.io/ubi9/ubi@sha256:<hex>
+  sigmirror policy check --policy policy.json --tag 9.4 registry.redhat.io/ubi9/ubi@sha256:<hex>
+  sigmirror policy check --policy policy.json --store-path ./var/store quay.io/ns/app@sha256:<hex> --json
+
+Key files (keyPath, keyPaths) are read as a host reads them: relative paths are relative to the
+working directory. Exit codes: 0 the host would accept the image; 1 it would not (or a
+requirement cannot be judged, e.g. sigstoreSigned); 2 invalid arguments or an invalid policy file.`,
+    )
+    .action(async (image: string, opts: CheckOptions) => {
+      const key = parseImage(image);
+      const reference = hostReference(key, opts.tag);
+      const policyFile = await readPolicyFile(opts.policy).catch((err: unknown) => {
+        if (err instanceof PolicyParseError)
+          throw new CommandError(`invalid policy:\n${err.message}`, EXIT.USAGE);
+        throw err;
+      });
+      const signatures = await readSignatures(key, storeRoot(opts));
+      const input: PolicyImage = { reference, manifestDigest: key.digest, signatures };
+      const result = await evaluatePolicy(policyFile, input, { readKeyFile: readKeyFileFromDisk });
+      console.log(opts.json ? JSON.stringify(result, nullForUndefined, 2) : describe(result));
+      if (!result.allowed) process.exitCode = EXIT.FAILURE;
+    });
+}
+
+function parseImage(image: string): ImageKey {
+  try {
+    return imageKeyFromReference(image);
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new CommandError(`invalid reference "${image}": ${err.message}`, EXIT.USAGE);
+  }
+}
+
+/** The reference the host pulls: by digest, or by `--tag` (which then picks scope and identity). */
+function hostReference(key: ImageKey, tag: string | undefined): DockerReference {
+  const name = `${key.registry}/${key.repository}`;
+  if (tag === undefined) return parseNormalizedReference(`${name}@${key.digest}`);
+  if (!anchoredTagRegexp.test(tag)) throw new CommandError(`invalid tag "${tag}"`, EXIT.USAGE);
+  return parseNormalizedReference(`${name}:${tag}`);
+}
+
+function storeRoot(opts: CheckOptions): string {
+  return opts.storePath ?? loadDaemonConfig(opts.config).config.store.path;
+}
+
+async function readSignatures(key: ImageKey, root: string): Promise<PolicyImage['signatures']> {
+  const isDir = await stat(root).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) throw new CommandError(`no signature store at ${root}`);
+  const store = createFsStore({ root });
+  try {
+    const signatures = [];
+    for (const entry of await store.list(key)) {
+      const bytes = await store.read(key, entry.index);
+      if (bytes) signatures.push({ index: entry.index, bytes });
+    }
+    return signatures;
+  } finally {
+    await store.close();
+  }
+}
+
+/** JSON keeps every field: an absent value is null, not a missing key. */
+const nullForUndefined = (_key: string, value: unknown) => (value === undefined ? null : value);
+
+function describe(r: PolicyResult): string {
+  const lines = [
+    `image:   ${r.image}`,
+    `digest:  ${r.manifestDigest}`,
+    `section: ${r.section}${r.scope === undefined ? ' (no transports.docker scope matched)' : ''}`,
+  ];
+  for (const req of r.requirements) lines.push(...describeRequirement(req));
+  lines.push(`verdict: ${r.verdict}${r.reason !== undefined ? `: ${r.reason}` : ''}`);
+  return lines.join('\n');
+}
+
+function describeRequirement(req: RequirementOutcome): string[] {
+  const lines = [
+    `  [${req.index}] ${req.type}: ${req.verdict}${req.reason !== undefined ? `: ${req.reason}` : ''}`,
+  ];
+  if (req.keys)
+    lines.push(
+      `      keys ${req.keys.sources.join(', ')}: ${req.keys.error ?? (req.keys.fingerprints.join(', ') || 'none')}`,
+    );
+  for (const s of req.signatures ?? []) {
+    const by = s.keyFingerprint
+      ? ` key ${s.keyFingerprint}${s.subkeyFingerprint ? ` (subkey ${s.subkeyFingerprint})` : ''}`
+      : '';
+    const what = s.signedReference ? ` identity ${s.signedReference}` : '';
+    const why = s.verdict === 'rejected' ? `: ${s.reason}` : '';
+    lines.push(`      signature-${s.index}: ${s.verdict}${by}${what}${why}`);
+    for (const w of s.warnings) lines.push(`        warning: ${w}`);
+  }
+  if (req.signatures?.length === 0) lines.push('      (no signatures stored)');
+  return lines;
+}
