@@ -19,8 +19,15 @@ export const DEFAULT_SIGNED_IDENTITY: SignedIdentity = { type: 'matchRepoDigestO
 
 const same = (a: DockerReference, b: DockerReference) => referenceString(a) === referenceString(b);
 
-/** matchRepoDigestOrExact: a tagged image needs S == I; a digest-only image needs the same repository. */
+/** A reference with neither tag nor digest: signatures and exact rules must name one. */
+const nameOnly = (r: DockerReference) => r.tag === undefined && r.digest === undefined;
+
+/**
+ * matchRepoDigestOrExact: a tagged image needs S == I; a digest-only image needs the same
+ * repository. A signed reference without tag or digest never matches (no default tag is added).
+ */
 function repoDigestOrExact(image: DockerReference, signed: DockerReference): boolean {
+  if (nameOnly(signed)) return false;
   if (image.tag !== undefined) return same(image, signed);
   if (image.digest !== undefined) return image.name === signed.name;
   return false;
@@ -40,29 +47,51 @@ export function identityMatches(
   }
   switch (rule.type) {
     case 'matchExact':
-      return same(image, signed);
+      return !nameOnly(image) && !nameOnly(signed) && same(image, signed);
     case 'matchRepoDigestOrExact':
       return repoDigestOrExact(image, signed);
     case 'matchRepository':
       return image.name === signed.name;
-    case 'exactReference':
-      return same(parseNormalizedReference(rule.dockerReference), signed);
+    case 'exactReference': {
+      const intended = parseNormalizedReference(rule.dockerReference);
+      return !nameOnly(intended) && !nameOnly(signed) && same(intended, signed);
+    }
     case 'exactRepository':
       return parseNormalizedReference(rule.dockerRepository).name === signed.name;
-    case 'remapIdentity':
-      return repoDigestOrExact(remap(image, rule.prefix, rule.signedPrefix), signed);
+    case 'remapIdentity': {
+      const remapped = remap(image, rule.prefix, rule.signedPrefix);
+      return remapped !== undefined && repoDigestOrExact(remapped, signed);
+    }
   }
 }
 
 /**
  * remapIdentity: when the image's reference starts with `prefix` (on a component boundary), it is
  * rewritten to start with `signedPrefix` before matchRepoDigestOrExact (mirrors of a registry).
+ * The result must already be canonical (containers/image re-reads it with ParseNamed): otherwise
+ * undefined, which matches nothing.
  */
-export function remap(image: DockerReference, prefix: string, signedPrefix: string): DockerReference {
+export function remap(
+  image: DockerReference,
+  prefix: string,
+  signedPrefix: string,
+): DockerReference | undefined {
   const full = referenceString(image);
-  const boundary = full.length === prefix.length || ['/', ':', '@'].includes(full[prefix.length] ?? '');
-  if (!full.startsWith(prefix) || !boundary || prefix.endsWith('/')) return image;
-  return parseNormalizedReference(signedPrefix + full.slice(prefix.length));
+  if (!matchesPrefix(full, prefix)) return image;
+  const rewritten = signedPrefix + full.slice(prefix.length);
+  try {
+    const parsed = parseNormalizedReference(rewritten);
+    return referenceString(parsed) === rewritten ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** containers/image refMatchesPrefix: equal, or a prefix followed by `:`, `/` or `@`. */
+function matchesPrefix(ref: string, prefix: string): boolean {
+  if (ref.length < prefix.length) return false;
+  if (ref.length === prefix.length) return ref === prefix;
+  return ref.startsWith(prefix) && [':', '/', '@'].includes(ref[prefix.length]!);
 }
 
 /**

@@ -288,17 +288,16 @@ for (const [signedIdentity, reference, allowed] of identities) {
   });
 }
 
-// Known difference (reported, to be fixed in src/signature/identity.ts): containers/image's
-// matchRepoDigestOrExact refuses a signed reference without tag or digest (reference.IsNameOnly);
-// identityMatches compares only the repository. image.signature is signed for "testing/manifest".
-test.failing('matchRepoDigestOrExact refuses a signed reference that names no tag or digest', async (t) => {
+// containers/image's matchRepoDigestOrExact refuses a signed reference without tag or digest
+// (reference.IsNameOnly). image.signature is signed for "testing/manifest".
+test('matchRepoDigestOrExact refuses a signed reference that names no tag or digest', async (t) => {
   const r = await evaluate([signedBy()], ['containers-image/image.signature']);
   t.is(r.reason, 'Signature for identity testing/manifest is not accepted');
 });
 
-// Known difference: containers/image re-parses the remapped reference with ParseNamed, which
-// refuses a non-canonical result ("testing/manifest:latest"); identity.ts normalises it.
-test.failing('remapIdentity to a non-canonical signedPrefix matches nothing', async (t) => {
+// containers/image re-parses the remapped reference with ParseNamed, which refuses a
+// non-canonical result ("testing/manifest:latest").
+test('remapIdentity to a non-canonical signedPrefix matches nothing', async (t) => {
   const rule = { type: 'remapIdentity', prefix: 'mirror.example.com/ns', signedPrefix: 'testing' };
   const r = await evaluate(
     [signedBy({ signedIdentity: rule })],
