@@ -82,13 +82,27 @@ test('listen.processes: 2 serves from two API processes sharing the port, replac
     'sigmirror.yaml': `store:\n  path: ${dir}/var/store\nregistriesDir: ${dir}/rd\nlisten:\n  port: 0\n  processes: 2\nlog:\n  level: info\n`,
   });
   // The built CLI: node:cluster re-runs the entry point, which tsx's loader does not survive.
+  // Its own process group, so a failed test kills the cluster children too (they hold the pipes).
   const child = spawn(process.execPath, [BUILT_CLI, 'serve', '--config', path.join(dir, 'sigmirror.yaml')], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
-  t.teardown(() => void child.kill('SIGKILL'));
+  t.teardown(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor('the API processes', () => log.includes('API processes listening'), 30_000);
+  // Children log through their own stderr: their lines may arrive after the primary's.
+  const count = (text: string) => log.split(text).length - 1;
+  await waitFor(
+    'the API processes',
+    () => log.includes('API processes listening') && count('"API listening"') >= 2,
+    30_000,
+  );
   const lines = log
     .trim()
     .split('\n')
@@ -102,7 +116,7 @@ test('listen.processes: 2 serves from two API processes sharing the port, replac
   t.is(ready.status, 200);
   // A crashed server is replaced.
   process.kill(listening[0]!.pid as number, 'SIGKILL');
-  await waitFor('a replacement', () => log.split('API listening').length - 1 === 3, 30_000);
+  await waitFor('a replacement', () => count('"API listening"') === 3, 30_000);
   t.regex(log, /API process exited; starting another/);
   t.is((await fetch(`http://${address}/healthz`)).status, 200);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
