@@ -88,6 +88,7 @@ class FsStore implements SignatureStore {
     const meta = await this.readMeta(p.meta);
     // A signature beyond the metadata means a crash between the two writes: adopt it.
     if (await exists(p.signature(meta.signatures.length + 1))) {
+      await this.ensureDir(path.dirname(p.meta)); // a tree restored or copied without its metadata
       return withLock(`${p.meta}.lock`, async () => (await this.reconcile(image)).signatures);
     }
     return meta.signatures;
@@ -142,6 +143,7 @@ class FsStore implements SignatureStore {
 
   async recordVerification(image: ImageKey, index: number, record: VerificationRecord): Promise<void> {
     const p = this.paths(image);
+    await this.ensureDir(path.dirname(p.meta));
     await withLock(`${p.meta}.lock`, async () => {
       const meta = await this.reconcile(image);
       const entry = meta.signatures[index - 1];
@@ -153,6 +155,7 @@ class FsStore implements SignatureStore {
 
   async remove(image: ImageKey, indices: readonly number[] | 'all'): Promise<number> {
     const p = this.paths(image);
+    await this.ensureDir(path.dirname(p.meta));
     return withLock(`${p.meta}.lock`, async () => {
       const meta = await this.reconcile(image);
       const drop = new Set(indices === 'all' ? meta.signatures.map((s) => s.index) : indices);

@@ -83,6 +83,28 @@ test('a crash between signature and metadata is adopted; temp files are removed 
   t.deepEqual(r, { added: [3], duplicates: [2] });
 });
 
+test('a lookaside tree restored without its metadata is adopted by every operation', async (t) => {
+  const dir = await tempDir(t);
+  const sigDir = path.join(dir, 'store', 'registry.example.com:5000', `ns/app@sha256=${'c'.repeat(64)}`);
+  await mkdir(sigDir, { recursive: true });
+  await writeFile(path.join(sigDir, 'signature-1'), 'restored-1');
+  await writeFile(path.join(sigDir, 'signature-2'), 'restored-2');
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  t.deepEqual(
+    (await store.list(IMAGE)).map((e) => [e.index, e.origin]),
+    [
+      [1, 'unknown'],
+      [2, 'unknown'],
+    ],
+  );
+  const other = createFsStore({ root: path.join(dir, 'store'), metaRoot: path.join(dir, 'fresh-meta') });
+  await other.recordVerification(IMAGE, 2, { at: 'now', by: 'test', verdict: 'trusted' });
+  t.like((await other.list(IMAGE))[1], { verifications: [{ by: 'test' }] });
+  const third = createFsStore({ root: path.join(dir, 'store'), metaRoot: path.join(dir, 'third-meta') });
+  t.is(await third.remove(IMAGE, [1]), 1);
+  t.is(await readFile(path.join(sigDir, 'signature-1'), 'utf8'), 'restored-2');
+});
+
 test('a stale lock left by a dead process is broken', async (t) => {
   const dir = await tempDir(t);
   const store = createFsStore({ root: path.join(dir, 'store') });
