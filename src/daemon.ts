@@ -13,10 +13,16 @@ import { stateDirOf, type LoadedConfig } from './config/index.js';
 import { AgentPool, HostLimiter } from './fetch/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { ImportProducer } from './queue/index.js';
-import { startEmbeddedRedis } from './redis/index.js';
+import { indexConnection, startEmbeddedRedis } from './redis/index.js';
 import { RegistriesWatcher } from './registries/index.js';
 import { signatureMetadata } from './signature/index.js';
-import { createFsStore, type SignatureStore } from './store/index.js';
+import {
+  createFsStore,
+  redisImageIndex,
+  reindex,
+  type ImageIndex,
+  type SignatureStore,
+} from './store/index.js';
 
 /** Which parts run: `serve` runs everything, `worker` only the import workers. */
 export interface DaemonMode {
@@ -65,8 +71,12 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
       attempts: config.import.attempts,
     });
     stopping('queue producer', () => producer.close());
-    const store = createFsStore({ root: config.store.path });
+    const indexRedis = indexConnection(redisUrl);
+    stopping('image index connection', async () => void indexRedis.disconnect());
+    const index = redisImageIndex(indexRedis, config.redis.prefix);
+    const store = createFsStore({ root: config.store.path, index });
     stopping('store', () => store.close());
+    if (mode.workers) rebuildIndexIfMissing(store, index, logger.child({ module: 'index' }));
     const registries = await startRegistries(config.registriesDir, logger, metrics);
     stopping('registries watcher', () => registries.close());
     if (mode.workers) {
@@ -149,4 +159,14 @@ async function startRegistries(dir: string, logger: Logger, metrics: Metrics): P
   });
   await registries.start();
   return registries;
+}
+
+/** Redis without persistence forgets the index: rebuild it from the store, in the background. */
+function rebuildIndexIfMissing(store: SignatureStore, index: ImageIndex, logger: Logger): void {
+  void (async () => {
+    if (await index.isBuilt()) return;
+    const started = Date.now();
+    const images = await reindex(store, index);
+    logger.info({ images, ms: Date.now() - started }, 'image index rebuilt from the store');
+  })().catch((err: unknown) => logger.warn({ err }, 'image index not rebuilt'));
 }

@@ -52,7 +52,52 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       registry: str,
       repository: str,
       digest: str,
+      status: { enum: ['verified', 'failed', 'unverified', 'unsigned'] },
+      known: { type: 'boolean', description: 'the store has imported or stored anything for it' },
+      lastImportAt: nullable('string'),
+      source: nullable('string'),
+      lastVerifiedAt: nullable('string'),
       signatures: { type: 'array', items: ref('SignatureEntry') },
+    },
+  },
+  ImageSummary: {
+    type: 'object',
+    properties: {
+      reference: str,
+      registry: str,
+      repository: str,
+      digest: str,
+      signatures: { type: 'integer' },
+      status: { enum: ['verified', 'failed', 'unverified', 'unsigned'] },
+      lastImportAt: nullable('string'),
+      source: nullable('string'),
+      lastVerifiedAt: nullable('string'),
+    },
+  },
+  ImagePage: {
+    type: 'object',
+    properties: { items: { type: 'array', items: ref('ImageSummary') }, next: nullable('string') },
+  },
+  ImageCounts: {
+    type: 'object',
+    properties: {
+      counts: {
+        type: 'object',
+        properties: Object.fromEntries(
+          ['verified', 'failed', 'unverified', 'unsigned'].map((s) => [s, { type: 'integer' }]),
+        ),
+      },
+      total: { type: 'integer' },
+    },
+  },
+  Status: {
+    type: 'object',
+    properties: {
+      registries: { type: 'object' },
+      queueDepth: { type: 'integer' },
+      verifyKeys: { type: 'array', items: str },
+      recentImports: { type: 'array', items: { type: 'object' } },
+      recentFailures: { type: 'array', items: { type: 'object' } },
     },
   },
   ImportJobs: {

@@ -87,6 +87,77 @@ const MIRROR_RESPONSES = {
   '404': { description: 'no such signature (nor any after it)', content: text },
 };
 
+const HTML = (description: string): ResponseDoc => ({
+  description,
+  content: { 'text/html': { type: 'string' } },
+});
+/** The web console (docs/console.md): pages take the `sigmirror_console` cookie or a Bearer token. */
+const CONSOLE_PAGE_RESPONSES = {
+  '200': HTML('the page'),
+  '303': { description: 'no or stale console cookie: to /console/login?next=…', headers: ['Location'] },
+  '401': HTML('an unknown Bearer token'),
+  '403': HTML('the token lacks the reader role'),
+};
+const CONSOLE_ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/console',
+    operationId: 'consoleOverview',
+    summary: 'web console: images per status, configuration state, recent imports and failures',
+    auth: 'reader',
+    responses: CONSOLE_PAGE_RESPONSES,
+  },
+  {
+    method: 'get',
+    path: '/console/images',
+    operationId: 'consoleImages',
+    summary: 'web console: the image listing, filtered and paged as GET /v1/images',
+    auth: 'reader',
+    query: {
+      status: 'verified, failed, unverified or unsigned',
+      registry: 'registry host[:port]',
+      repository: 'repository prefix',
+      limit: 'rows per page, 1 to 1000',
+      cursor: 'the next page link’s cursor',
+    },
+    responses: { ...CONSOLE_PAGE_RESPONSES, '400': HTML('an invalid filter or cursor') },
+  },
+  {
+    method: 'get',
+    path: '/console/images/{registry}/{repository}@{digest}',
+    operationId: 'consoleImage',
+    summary: 'web console: an image’s signatures, unverified claims, verification records and actions',
+    auth: 'reader',
+    responses: {
+      ...CONSOLE_PAGE_RESPONSES,
+      '400': HTML('NAME_INVALID or DIGEST_INVALID'),
+      '404': HTML('no such image'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/console/login',
+    operationId: 'consoleLogin',
+    summary: 'web console: paste a token (kept in sessionStorage and the sigmirror_console cookie)',
+    auth: 'public',
+    query: { next: 'the console page to return to', reason: '`invalid`: the saved token was refused' },
+    responses: { '200': HTML('the login page') },
+  },
+  ...(['console.js', 'console.css'] as const).map((name): RouteDoc => ({
+    method: 'get',
+    path: `/console/static/${name}`,
+    operationId: name === 'console.js' ? 'consoleScript' : 'consoleStylesheet',
+    summary: `web console: its ${name === 'console.js' ? 'script' : 'stylesheet'} (cached for a year; pages add ?v=<hash>)`,
+    auth: 'public',
+    responses: {
+      '200': {
+        description: 'the file',
+        content: { [name === 'console.js' ? 'text/javascript' : 'text/css']: { type: 'string' } },
+      },
+    },
+  })),
+];
+
 /** Every route and method the daemon serves (HEAD comes with each GET of the routers). */
 export const ROUTES: readonly RouteDoc[] = [
   ...(['get', 'head'] as const).map((method): RouteDoc => ({
@@ -186,6 +257,41 @@ export const ROUTES: readonly RouteDoc[] = [
     },
   },
   {
+    method: 'get',
+    path: '/v1/images',
+    operationId: 'listImages',
+    summary: 'known images with signature count and status, from the image index, in reference order',
+    auth: 'read',
+    query: {
+      status: 'verified | failed | unverified | unsigned',
+      registry: 'only this registry',
+      repository: 'only repositories starting with this prefix',
+      limit: 'rows per page, 1-1000 (default 100)',
+      cursor: 'the `next` of the previous page',
+    },
+    responses: {
+      '200': { description: 'a page', content: json(ref('ImagePage')) },
+      '400': ERR('BAD_REQUEST: an invalid query parameter'),
+      ...AUTH_ERRORS,
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/images/summary',
+    operationId: 'imageCounts',
+    summary: 'images per status',
+    auth: 'read',
+    responses: { '200': { description: 'counts', content: json(ref('ImageCounts')) }, ...AUTH_ERRORS },
+  },
+  {
+    method: 'get',
+    path: '/v1/status',
+    operationId: 'status',
+    summary: 'registries.d state, queue depth, configured verification keys, recent imports and failures',
+    auth: 'read',
+    responses: { '200': { description: 'status', content: json(ref('Status')) }, ...AUTH_ERRORS },
+  },
+  {
     method: 'post',
     path: '/v1/verify',
     operationId: 'verifyImage',
@@ -215,6 +321,7 @@ export const ROUTES: readonly RouteDoc[] = [
       ...AUTH_ERRORS,
     },
   },
+  ...CONSOLE_ROUTES,
   {
     method: 'get',
     path: '/healthz',

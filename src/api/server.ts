@@ -20,6 +20,7 @@ import { BlobCache } from './blob-cache.js';
 import { MIRROR_PREFIX, mirror, mirrorHandler } from './routes/mirror.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { statusRoutes } from './routes/status.js';
 import { verifyRoutes } from './routes/verify.js';
 
 /** A whole request must arrive within this (slow-body attacks); signatures are small. */
@@ -62,6 +63,7 @@ export function buildApi(parts: ApiParts) {
       importsRoutes({ producer, auth, maxBodyBytes }),
       notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
       verifyRoutes({ store, auth, maxBodyBytes, keys: config.verify.keys }),
+      statusRoutes({ auth, producer, registries: parts.registries, verifyKeys: Object.keys(config.verify.keys) }),
       openApiRoutes(),
     ],
   });

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { YamlSourceError } from '../yaml-source/index.js';
 import { registerHostConfig } from './commands/host-config.js';
+import { registerImages } from './commands/images.js';
 import { registerImport } from './commands/import.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerResolve } from './commands/resolve.js';
@@ -31,6 +32,7 @@ registerVerifyBlob(program);
 registerVerify(program);
 registerSign(program);
 registerSignatures(program);
+registerImages(program);
 registerHostConfig(program);
 
 try {

@@ -1,8 +1,53 @@
-/** The store the daemon's config names, for commands that read or change it directly. */
-import { loadDaemonConfig } from '../config/index.js';
-import { createFsStore, type SignatureStore } from '../store/index.js';
+/**
+ * The store the daemon's config names, for commands that read or change it directly, with the
+ * image index when its Redis answers (listings need it; writes keep it current).
+ */
+import { loadDaemonConfig, stateDirOf } from '../config/index.js';
+import { embeddedRedisUrl, indexConnection, ioredisUrl, redisAnswers } from '../redis/index.js';
+import { createFsStore, redisImageIndex, type ImageIndex, type SignatureStore } from '../store/index.js';
+import { CommandError } from './exit-codes.js';
 
-export function openConfiguredStore(configFile: string | undefined): SignatureStore {
+export interface ConfiguredStore {
+  readonly store: SignatureStore;
+  readonly index: ImageIndex | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * `index: 'required'` fails without Redis; `'optional'` warns that the listing index was not
+ * updated (reads and writes of signatures never need Redis); `'none'` is for read-only commands.
+ */
+export async function openConfiguredStore(
+  configFile: string | undefined,
+  options: { index: 'required' | 'optional' | 'none' },
+): Promise<ConfiguredStore> {
   const { config } = loadDaemonConfig(configFile);
-  return createFsStore({ root: config.store.path });
+  if (options.index === 'none') {
+    const store = createFsStore({ root: config.store.path });
+    return { store, index: undefined, close: () => store.close() };
+  }
+  const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
+  if (!(await redisAnswers(ioredisUrl(redisUrl)))) {
+    const why = `no Redis answers at ${redisUrl}`;
+    if (options.index === 'required')
+      throw new CommandError(
+        `${why}: the image index lives there (start \`sigmirror serve\` or set redis.url)`,
+      );
+    console.error(
+      `sigmirror: warning: ${why}: the image index is not updated (run \`sigmirror images reindex\` later)`,
+    );
+    const store = createFsStore({ root: config.store.path });
+    return { store, index: undefined, close: () => store.close() };
+  }
+  const redis = indexConnection(redisUrl);
+  const index = redisImageIndex(redis, config.redis.prefix);
+  const store = createFsStore({ root: config.store.path, index });
+  return {
+    store,
+    index,
+    close: async () => {
+      await store.close();
+      redis.disconnect();
+    },
+  };
 }

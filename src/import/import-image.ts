@@ -88,7 +88,7 @@ export async function importImage(image: ImageKey, deps: ImportDeps): Promise<Im
       source: redactUrl(s.url),
       parsed: deps.describe?.(s.bytes, image),
     })),
-    { origin: 'import', by: 'import-worker' },
+    { origin: 'import', by: 'import-worker', lookaside: redactUrl(decision.url) },
   );
   return {
     scope: decision.scope,

@@ -9,5 +9,6 @@ export {
   type EnqueueResult,
   type ImportStatus,
   type ProducerOptions,
+  type RecentJob,
 } from './producer.js';
 export { retryDelayMs, BACKOFF_TYPE, BASE_DELAY_MS, MAX_DELAY_MS } from './retry.js';

@@ -25,6 +25,15 @@ export interface EnqueueResult {
   readonly deduplicated: boolean;
 }
 
+/** A finished import job, as status pages show it. */
+export interface RecentJob {
+  readonly reference: string;
+  readonly finishedAt: string | null;
+  /** Signatures the import added. */
+  readonly added: number;
+  readonly error: string | null;
+}
+
 /** An import job's state for `GET /v1/imports/<id>` and `import --wait`. */
 export interface ImportStatus {
   readonly id: string;
@@ -109,6 +118,28 @@ export class ImportProducer {
       data: job.data as ImportJob,
       result: job.returnvalue ?? undefined,
     };
+  }
+
+  /** The newest finished jobs, for status pages: completed and failed, newest first. */
+  recent(count: number): Promise<{ completed: RecentJob[]; failed: RecentJob[] }> {
+    return this.failFast(this.readRecent(count));
+  }
+
+  private async readRecent(count: number): Promise<{ completed: RecentJob[]; failed: RecentJob[] }> {
+    const view = (job: Awaited<ReturnType<Queue['getJobs']>>[number]): RecentJob => {
+      const data = job.data as ImportJob;
+      return {
+        reference: `${data.registry}/${data.repository}@${data.digest}`,
+        finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+        added: ((job.returnvalue as { added?: unknown[] } | undefined)?.added ?? []).length,
+        error: job.failedReason || null,
+      };
+    };
+    const [completed, failed] = await Promise.all([
+      this.queue.getJobs(['completed'], 0, count - 1, false),
+      this.queue.getJobs(['failed'], 0, count - 1, false),
+    ]);
+    return { completed: completed.filter(Boolean).map(view), failed: failed.filter(Boolean).map(view) };
   }
 
   /** Jobs waiting or delayed (for metrics and readiness). */

@@ -21,6 +21,14 @@ export function producerConnection(url: string): Redis {
   });
 }
 
+/**
+ * A connection for the image index: reconnects, but a command fails after a few retries instead of
+ * waiting for ever (a store write must not hang on a lost Redis; the error reaches the caller).
+ */
+export function indexConnection(url: string): Redis {
+  return connect(url, { maxRetriesPerRequest: 2, connectTimeout: PRODUCER_CONNECT_TIMEOUT_MS });
+}
+
 /** A connection for workers and queue events: waits for Redis and keeps reconnecting. */
 export function workerConnection(url: string): Redis {
   return connect(url, { maxRetriesPerRequest: null, enableReadyCheck: false });

@@ -5,4 +5,4 @@ export {
   ioredisUrl,
   type EmbeddedRedis,
 } from './embedded.js';
-export { producerConnection, workerConnection } from './connection.js';
+export { indexConnection, producerConnection, workerConnection } from './connection.js';

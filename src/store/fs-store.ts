@@ -19,7 +19,13 @@ import path from 'node:path';
 import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
 import { TEMP_PREFIX, writeFileAtomic, writeFilesAtomic } from './atomic.js';
 import { withLock } from './lock.js';
+import type { ImageIndex } from './redis-index.js';
+import { summarize } from './status.js';
 import type {
+  ImagePage,
+  ImageQuery,
+  ImageStatus,
+  ImageSummary,
   AppendResult,
   ImageKey,
   NewSignature,
@@ -35,17 +41,26 @@ export interface FsStoreOptions {
   readonly root: string;
   /** Root of the metadata tree. Default: `<root>-meta` beside it. */
   readonly metaRoot?: string | undefined;
+  /** The image index listings are served from; every write updates it. Without it, no listings. */
+  readonly index?: ImageIndex | undefined;
 }
 
 interface Meta {
   readonly version: 1;
   readonly signatures: SignatureEntry[];
+  /** When an import last ran for the image, and the sigstore it read. */
+  readonly lastImportAt?: string | null;
+  readonly source?: string | null;
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 export function createFsStore(options: FsStoreOptions): SignatureStore {
-  return new FsStore(path.resolve(options.root), path.resolve(options.metaRoot ?? `${options.root}-meta`));
+  return new FsStore(
+    path.resolve(options.root),
+    path.resolve(options.metaRoot ?? `${options.root}-meta`),
+    options.index,
+  );
 }
 
 /** Directories remembered as existing; bounded so a huge store does not grow memory for ever. */
@@ -57,6 +72,7 @@ class FsStore implements SignatureStore {
   constructor(
     private readonly root: string,
     private readonly metaRoot: string,
+    private readonly index: ImageIndex | undefined,
   ) {}
 
   /** Validated paths of an image (throws LayoutError before anything touches disk). */
@@ -136,7 +152,12 @@ class FsStore implements SignatureStore {
         await this.ensureDir(p.dir);
         await writeFilesAtomic(files);
       }
-      if (added.length) await writeFileAtomic(p.meta, JSON.stringify(meta));
+      const imported = provenance.origin === 'import';
+      const next: Meta = imported
+        ? { ...meta, lastImportAt: now, source: provenance.lookaside ?? meta.source ?? null }
+        : meta;
+      // An import is recorded even when it found nothing new: "last import" and unsigned images.
+      if (added.length || imported) await this.writeMeta(image, p.meta, next);
       return { added, duplicates };
     });
   }
@@ -149,7 +170,7 @@ class FsStore implements SignatureStore {
       const entry = meta.signatures[index - 1];
       if (!entry) throw new RangeError(`image has no signature-${index}`);
       meta.signatures[index - 1] = { ...entry, verifications: [...entry.verifications, record] };
-      await writeFileAtomic(p.meta, JSON.stringify(meta));
+      await this.writeMeta(image, p.meta, meta);
     });
   }
 
@@ -177,9 +198,8 @@ class FsStore implements SignatureStore {
       if (renumbered.length) await rename(fresh, p.dir);
       else await rm(fresh, { recursive: true, force: true });
       await rm(trash, { recursive: true, force: true });
-      if (renumbered.length)
-        await writeFileAtomic(p.meta, JSON.stringify({ version: 1, signatures: renumbered }));
-      else await rm(p.meta, { force: true });
+      // The image stays known (as unsigned when nothing is left), with its import history.
+      await this.writeMeta(image, p.meta, { ...meta, signatures: renumbered });
       return removed;
     });
   }
@@ -197,6 +217,33 @@ class FsStore implements SignatureStore {
       else if (!name.includes('@') && !name.startsWith('.'))
         yield* this.walk(registry, path.join(dir, name), `${prefix}${name}/`);
     }
+  }
+
+  async summary(image: ImageKey): Promise<ImageSummary | undefined> {
+    const p = this.paths(image);
+    if (!(await exists(p.meta)) && !(await exists(p.signature(1)))) return undefined;
+    const meta = await this.readMeta(p.meta);
+    return summarize(image, { ...meta, signatures: [...(await this.list(image))] });
+  }
+
+  async listImages(query: ImageQuery): Promise<ImagePage> {
+    return this.requireIndex().query(query);
+  }
+
+  async countImages(): Promise<Record<ImageStatus, number>> {
+    return this.requireIndex().counts();
+  }
+
+  private requireIndex(): ImageIndex {
+    if (!this.index)
+      throw new Error('image listings need the store index (Redis), which this store was opened without');
+    return this.index;
+  }
+
+  /** Metadata, then the index row: the files are the truth, the index follows them. */
+  private async writeMeta(image: ImageKey, file: string, meta: Meta): Promise<void> {
+    await writeFileAtomic(file, JSON.stringify(meta));
+    await this.index?.put(summarize(image, meta));
   }
 
   async close(): Promise<void> {}
@@ -245,9 +292,9 @@ class FsStore implements SignatureStore {
       for (const name of await readdirOrEmpty(p.dir)) {
         if (name.startsWith(TEMP_PREFIX)) await rm(path.join(p.dir, name), { force: true });
       }
-      await writeFileAtomic(p.meta, JSON.stringify({ version: 1, signatures }));
+      await this.writeMeta(image, p.meta, { ...meta, signatures });
     }
-    return { version: 1, signatures };
+    return { ...meta, signatures };
   }
 }
 

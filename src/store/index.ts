@@ -6,6 +6,14 @@ export type {
   SignatureEntry,
   AppendResult,
   VerificationRecord,
+  ImageStatus,
+  ImageSummary,
+  ImageQuery,
+  ImagePage,
 } from './types.js';
+export { IMAGE_STATUSES } from './types.js';
 export { createFsStore, type FsStoreOptions } from './fs-store.js';
 export { imageKeyFromReference, imageKeyString } from './image-key.js';
+export { redisImageIndex, type ImageIndex } from './redis-index.js';
+export { imageStatus, summarize } from './status.js';
+export { reindex } from './reindex.js';

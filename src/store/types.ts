@@ -20,6 +20,8 @@ export interface Provenance {
   readonly origin: 'import' | 'upload';
   /** Who caused it: a token name, `worker`, … */
   readonly by?: string | undefined;
+  /** Imports: the sigstore base URL read (credentials removed); recorded as the image's source. */
+  readonly lookaside?: string | undefined;
 }
 
 /** A signature to add. */
@@ -37,7 +39,41 @@ export interface NewSignature {
 export type VerificationRecord = Readonly<Record<string, unknown>> & {
   readonly at: string;
   readonly by: string;
+  /** `trusted` when the check passed; anything else is a failed check (see status.ts). */
+  readonly verdict?: string;
 };
+
+/** An image's state for listings: see status.ts for how it is derived. */
+export type ImageStatus = 'verified' | 'failed' | 'unverified' | 'unsigned';
+export const IMAGE_STATUSES: readonly ImageStatus[] = ['verified', 'failed', 'unverified', 'unsigned'];
+
+/** One row of the image listing: what the store knows without reading signatures. */
+export interface ImageSummary extends ImageKey {
+  /** `registry/repository@digest`. */
+  readonly reference: string;
+  readonly signatures: number;
+  readonly status: ImageStatus;
+  readonly lastImportAt: string | null;
+  /** The sigstore base URL the last import read. */
+  readonly source: string | null;
+  readonly lastVerifiedAt: string | null;
+}
+
+/** A page request: filters, at most `limit` rows after `cursor` (a reference, exclusive). */
+export interface ImageQuery {
+  readonly status?: ImageStatus | undefined;
+  readonly registry?: string | undefined;
+  /** Repository prefix (needs `registry`, or scans every registry). */
+  readonly repository?: string | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+export interface ImagePage {
+  readonly items: readonly ImageSummary[];
+  /** The cursor of the next page, or null at the end. */
+  readonly next: string | null;
+}
 
 /** What the store knows about one stored signature. */
 export interface SignatureEntry {
@@ -78,7 +114,13 @@ export interface SignatureStore {
    * are renumbered 1..k in their order: the ONLY operation that renumbers. Returns how many went.
    */
   remove(image: ImageKey, indices: readonly number[] | 'all'): Promise<number>;
-  /** Every image with at least one signature (for periodic resync). */
+  /** Every known image, with or without signatures (for periodic resync and reindexing). */
   images(): AsyncIterable<ImageKey>;
+  /** The listing row of one image, or undefined when the image is unknown. */
+  summary(image: ImageKey): Promise<ImageSummary | undefined>;
+  /** A page of the image listing, in reference order, from the store's index. */
+  listImages(query: ImageQuery): Promise<ImagePage>;
+  /** Images per status, from the store's index. */
+  countImages(): Promise<Record<ImageStatus, number>>;
   close(): Promise<void>;
 }

@@ -8,7 +8,8 @@ import { daemonConfigSchema } from '../../src/config/index.js';
 import { createMetrics } from '../../src/metrics.js';
 import { ImportProducer } from '../../src/queue/index.js';
 import { RegistriesWatcher } from '../../src/registries/index.js';
-import { createFsStore } from '../../src/store/index.js';
+import { indexConnection } from '../../src/redis/index.js';
+import { createFsStore, redisImageIndex } from '../../src/store/index.js';
 import { serveApp } from './http.js';
 import { TEST_REDIS_URL, redisPrefix } from './redis.js';
 import { tempDir, writeTree } from './tmp.js';
@@ -41,13 +42,16 @@ export async function startApi(t: ExecutionContext, overrides: Record<string, un
     auth: { tokensFile: path.join(dir, 'tokens.yaml') },
     ...overrides,
   });
-  const store = createFsStore({ root: config.store.path });
+  const indexRedis = indexConnection(TEST_REDIS_URL);
+  const index = redisImageIndex(indexRedis, prefix);
+  const store = createFsStore({ root: config.store.path, index });
   const producer = new ImportProducer({ redisUrl: TEST_REDIS_URL, prefix, attempts: 1 });
   const registries = new RegistriesWatcher({ dir: config.registriesDir, pollIntervalMs: 0 });
   await registries.start();
   const tokens = new TokensWatcher(config.auth.tokensFile);
   await tokens.start();
   t.teardown(async () => {
+    indexRedis.disconnect();
     await producer.close();
     await registries.close();
     await tokens.close();
@@ -61,5 +65,5 @@ export async function startApi(t: ExecutionContext, overrides: Record<string, un
     metrics: createMetrics(false),
     logger: pino({ level: 'silent' }),
   });
-  return { base: await serveApp(t, app), store, producer, dir };
+  return { base: await serveApp(t, app), store, index, producer, dir, prefix };
 }

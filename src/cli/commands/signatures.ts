@@ -48,7 +48,8 @@ Exit codes: 0 removed (or nothing to remove); 1 not confirmed; 2 invalid argumen
       if (Boolean(opts.all) === Boolean(opts.index?.length))
         throw new CommandError('give exactly one of --index and --all', EXIT.USAGE);
       const indices = opts.all ? ('all' as const) : parseIndices(opts.index!);
-      const store = openConfiguredStore(opts.config);
+      const opened = await openConfiguredStore(opts.config, { index: 'optional' });
+      const store = opened.store;
       try {
         const present = (await store.list(image)).map((s) => s.index);
         const doomed = indices === 'all' ? present : indices.filter((i) => present.includes(i));
@@ -65,7 +66,7 @@ Exit codes: 0 removed (or nothing to remove); 1 not confirmed; 2 invalid argumen
           console.log(JSON.stringify({ image: imageKeyString(image), removed, indices: doomed }, null, 2));
         else console.log(`removed ${removed} signature(s) of ${imageKeyString(image)}`);
       } finally {
-        await store.close();
+        await opened.close();
       }
     });
 }

@@ -61,7 +61,8 @@ Exit codes: 0 at least one signature is trusted for the identity; 1 none is; 2 i
         if (err instanceof KeyError) throw new CommandError(err.message, EXIT.USAGE);
         throw err;
       });
-      const store = openConfiguredStore(opts.config);
+      const opened = await openConfiguredStore(opts.config, { index: opts.save ? 'optional' : 'none' });
+      const store = opened.store;
       try {
         const result = await verifyImage({
           store,
@@ -78,7 +79,7 @@ Exit codes: 0 at least one signature is trusted for the identity; 1 none is; 2 i
         else print(result, Boolean(opts.save));
         if (!result.verified) process.exitCode = EXIT.FAILURE;
       } finally {
-        await store.close();
+        await opened.close();
       }
     });
 }

@@ -18,7 +18,8 @@ import { daemonConfigSchema } from '../../../src/config/index.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { ImportProducer } from '../../../src/queue/index.js';
 import { RegistriesWatcher } from '../../../src/registries/index.js';
-import { createFsStore } from '../../../src/store/index.js';
+import { indexConnection } from '../../../src/redis/index.js';
+import { createFsStore, redisImageIndex } from '../../../src/store/index.js';
 import { serveApp } from '../../helpers/http.js';
 import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -63,9 +64,11 @@ async function daemonApi(t: ExecutionContext) {
   const producer = new ImportProducer({ redisUrl: TEST_REDIS_URL, prefix, attempts: 1 });
   t.teardown(() => producer.close());
   await producer.depth(); // connected: closing a connecting queue rejects unhandled
+  const indexRedis = indexConnection(TEST_REDIS_URL);
+  t.teardown(() => indexRedis.disconnect());
   const app = buildApi({
     config,
-    store: createFsStore({ root: config.store.path }),
+    store: createFsStore({ root: config.store.path, index: redisImageIndex(indexRedis, prefix) }),
     producer,
     registries: new RegistriesWatcher({ dir: config.registriesDir, pollIntervalMs: 0 }),
     tokens: new TokensWatcher(undefined),

@@ -4,8 +4,10 @@
  */
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { createFsStore, type ImageKey } from '../../../src/store/index.js';
+import { indexConnection } from '../../../src/redis/index.js';
+import { createFsStore, redisImageIndex, type ImageKey } from '../../../src/store/index.js';
 import { sigmirrorAsync } from '../../helpers/cli.js';
+import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { readVector, vectorsDir } from '../../helpers/vectors.js';
 
@@ -19,9 +21,14 @@ const KEY = `${vectorsDir}/containers-image/pubring.gpg`;
 
 /** A config whose store holds: signature-1 not JSON (signed), signature-2 valid for :latest. */
 async function setup(t: ExecutionContext) {
+  const prefix = (await redisPrefix(t)) ?? 'unused';
   const dir = await tempDir(t);
-  await writeTree(dir, { 'sigmirror.yaml': `store:\n  path: ${dir}/store\n` });
-  const store = createFsStore({ root: path.join(dir, 'store') });
+  await writeTree(dir, {
+    'sigmirror.yaml': `store:\n  path: ${dir}/store\nredis:\n  url: ${TEST_REDIS_URL}\n  prefix: ${prefix}\n`,
+  });
+  const redis = indexConnection(TEST_REDIS_URL);
+  t.teardown(() => redis.disconnect());
+  const store = createFsStore({ root: path.join(dir, 'store'), index: redisImageIndex(redis, prefix) });
   await store.append(
     IMAGE,
     [
@@ -105,6 +112,7 @@ test('--save appends Trusted/ForImage records; a failed check is recorded, nothi
     '--save',
   ]);
   t.is(ok.code, 0, ok.stderr);
+  t.like((await store.listImages({ limit: 10 })).items[0], { status: 'verified' });
   const bad = await sigmirrorAsync([
     'verify',
     REF,
@@ -119,6 +127,7 @@ test('--save appends Trusted/ForImage records; a failed check is recorded, nothi
   t.is(bad.code, 1);
   const entries = await store.list(IMAGE);
   t.is(entries.length, 2, 'no signature was deleted');
+  t.like((await store.listImages({ limit: 10 })).items[0], { status: 'failed', signatures: 2 });
   const history = entries[1]!.verifications;
   t.is(history.length, 2);
   t.like(history[0], {
@@ -194,4 +203,54 @@ test('signatures remove: refuses without confirmation, removes with --yes and re
   const usage = await sigmirrorAsync(['signatures', 'remove', REF, '--config', config]);
   t.is(usage.code, 2);
   t.is(usage.stderr, 'sigmirror: give exactly one of --index and --all\n');
+});
+
+test('images list, describe and reindex show what the store and its index hold', async (t) => {
+  const { config } = await setup(t);
+  const list = await sigmirrorAsync(['images', 'list', '--config', config]);
+  t.is(list.code, 0, list.stderr);
+  t.is(list.stdout.split('\n')[0], `${'IMAGE'.padEnd(REF.length)}  SIGNATURES  STATUS      LAST IMPORT`);
+  t.regex(
+    list.stdout.split('\n')[1]!,
+    new RegExp(`^${REF.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}  2           unverified  \\d{4}-`),
+  );
+  const json = await sigmirrorAsync(['images', 'list', '--status', 'verified', '--json', '--config', config]);
+  t.deepEqual(JSON.parse(json.stdout), { items: [] });
+  const bad = await sigmirrorAsync(['images', 'list', '--status', 'nope', '--config', config]);
+  t.is(bad.code, 2);
+  t.is(bad.stderr, 'sigmirror: --status: one of verified, failed, unverified, unsigned\n');
+  const saved = await sigmirrorAsync([
+    'verify',
+    REF,
+    '--expected-identity',
+    'testing/manifest:latest',
+    '--public-key',
+    KEY,
+    '--config',
+    config,
+    '--save',
+  ]);
+  t.is(saved.code, 0, saved.stderr);
+  const described = await sigmirrorAsync(['images', 'describe', REF, '--config', config]);
+  t.is(described.code, 0, described.stderr);
+  const text = described.stdout;
+  t.true(text.startsWith(`Image:\t\t${REF}\nStatus:\t\tverified\nSignatures:\t2\n`), text);
+  t.true(text.includes('signature-2:\n  Size:\t\t'), text);
+  t.true(text.includes('  Claims (not verified):\n    Identity:\t<unknown>'), text);
+  t.regex(
+    text,
+    /  Verifications \(newest first\):\n    \S+\tcli:\S+\ttrusted for testing\/manifest:latest key 08CD26E446E2E95249B7A405E932F44B23E8DD43\n/,
+  );
+  const unknown = await sigmirrorAsync([
+    'images',
+    'describe',
+    `docker.io/x/y@sha256:${'e'.repeat(64)}`,
+    '--config',
+    config,
+  ]);
+  t.is(unknown.code, 1);
+  t.is(unknown.stderr, `sigmirror: docker.io/x/y@sha256:${'e'.repeat(64)}: no such image in the store\n`);
+  const re = await sigmirrorAsync(['images', 'reindex', '--config', config]);
+  t.is(re.code, 0, re.stderr);
+  t.is(re.stdout, 'indexed 1 image(s)\n');
 });
