@@ -1,5 +1,6 @@
 /** `npm run bench`: runs every benchmark and prints one table. Not a test: it never fails CI. */
 import { benchImport } from './import.js';
+import { benchListing } from './listing.js';
 import { benchRegistries } from './registries.js';
 import { benchServe } from './serve.js';
 import { formatTable, type BenchRow } from './table.js';
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<BenchRow[]>> = {
   registries: benchRegistries,
   import: benchImport,
   serve: benchServe,
+  listing: benchListing,
   verify: benchVerify,
 };
 const rows: BenchRow[] = [];
