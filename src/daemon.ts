@@ -18,6 +18,7 @@ import { RegistriesWatcher } from './registries/index.js';
 import { signatureMetadata } from './signature/index.js';
 import {
   createFsStore,
+  createRedisStore,
   redisImageIndex,
   reindex,
   type ImageIndex,
@@ -74,7 +75,10 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
     const indexRedis = indexConnection(redisUrl);
     stopping('image index connection', async () => void indexRedis.disconnect());
     const index = redisImageIndex(indexRedis, config.redis.prefix);
-    const store = createFsStore({ root: config.store.path, index });
+    const store =
+      config.store.backend === 'redis'
+        ? createRedisStore({ redis: indexRedis, prefix: config.redis.prefix, index })
+        : createFsStore({ root: config.store.path, index });
     stopping('store', () => store.close());
     if (mode.workers) rebuildIndexIfMissing(store, index, logger.child({ module: 'index' }));
     const registries = await startRegistries(config.registriesDir, logger, metrics);

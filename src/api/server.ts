@@ -54,7 +54,9 @@ export function buildApi(parts: ApiParts) {
         readiness: {
           redis: () => producer.depth().then(() => undefined),
           registries: () => registriesProblem(parts.registries),
-          store: () => storeWritable(config.store.path),
+          // The redis backend is as writable as Redis is reachable (the check above).
+          store: () =>
+            config.store.backend === 'fs' ? storeWritable(config.store.path) : Promise.resolve(undefined),
         },
         beforeScrape: async () => metrics.queueDepth.set(await producer.depth()),
       }),
@@ -63,7 +65,12 @@ export function buildApi(parts: ApiParts) {
       importsRoutes({ producer, auth, maxBodyBytes }),
       notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
       verifyRoutes({ store, auth, maxBodyBytes, keys: config.verify.keys }),
-      statusRoutes({ auth, producer, registries: parts.registries, verifyKeys: Object.keys(config.verify.keys) }),
+      statusRoutes({
+        auth,
+        producer,
+        registries: parts.registries,
+        verifyKeys: Object.keys(config.verify.keys),
+      }),
       openApiRoutes(),
     ],
   });

@@ -4,7 +4,13 @@
  */
 import { loadDaemonConfig, stateDirOf } from '../config/index.js';
 import { embeddedRedisUrl, indexConnection, ioredisUrl, redisAnswers } from '../redis/index.js';
-import { createFsStore, redisImageIndex, type ImageIndex, type SignatureStore } from '../store/index.js';
+import {
+  createFsStore,
+  createRedisStore,
+  redisImageIndex,
+  type ImageIndex,
+  type SignatureStore,
+} from '../store/index.js';
 import { CommandError } from './exit-codes.js';
 
 export interface ConfiguredStore {
@@ -22,6 +28,8 @@ export async function openConfiguredStore(
   options: { index: 'required' | 'optional' | 'none' },
 ): Promise<ConfiguredStore> {
   const { config } = loadDaemonConfig(configFile);
+  // The redis backend keeps the signatures themselves in Redis: it is always required.
+  if (config.store.backend === 'redis') options = { index: 'required' };
   if (options.index === 'none') {
     const store = createFsStore({ root: config.store.path });
     return { store, index: undefined, close: () => store.close() };
@@ -41,7 +49,10 @@ export async function openConfiguredStore(
   }
   const redis = indexConnection(redisUrl);
   const index = redisImageIndex(redis, config.redis.prefix);
-  const store = createFsStore({ root: config.store.path, index });
+  const store =
+    config.store.backend === 'redis'
+      ? createRedisStore({ redis, prefix: config.redis.prefix, index })
+      : createFsStore({ root: config.store.path, index });
   return {
     store,
     index,

@@ -15,9 +15,9 @@ const redisSchema = z.strictObject({
 });
 
 const storeSchema = z.strictObject({
-  /** Backend: `fs` (a lookaside tree on disk). Default `fs`. */
-  backend: z.enum(['fs']).default('fs'),
-  /** Root of the signature tree. Default `./var/store`. */
+  /** Backend: `fs` (a lookaside tree on disk) or `redis` (in the configured Redis, shared by masters). Default `fs`. */
+  backend: z.enum(['fs', 'redis']).default('fs'),
+  /** Root of the signature tree (fs backend). Default `./var/store`. */
   path: z.string().min(1).default('./var/store'),
 });
 

@@ -13,6 +13,7 @@ export type {
 } from './types.js';
 export { IMAGE_STATUSES } from './types.js';
 export { createFsStore, type FsStoreOptions } from './fs-store.js';
+export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
 export { imageKeyFromReference, imageKeyString } from './image-key.js';
 export { redisImageIndex, type ImageIndex } from './redis-index.js';
 export { imageStatus, summarize } from './status.js';

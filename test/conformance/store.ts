@@ -151,6 +151,47 @@ export function runStoreConformance(test: TestFn, factory: StoreFactory): void {
     assertDeep(await store.read(image(), 1), big);
   });
 
+  withStore('statuses follow the verification records; the latest check decides', async (store) => {
+    const a = image(1);
+    await store.append(a, [], { origin: 'import', lookaside: 'https://sigstore.example/s' });
+    assertLike(await store.summary(a), {
+      status: 'unsigned',
+      signatures: 0,
+      source: 'https://sigstore.example/s',
+    });
+    await store.append(a, [sig('a'), sig('b')], { origin: 'import' });
+    assertLike(await store.summary(a), { status: 'unverified', signatures: 2 });
+    await store.recordVerification(a, 1, { at: '2026-01-01T00:00:00Z', by: 'x', verdict: 'unsupported' });
+    await store.recordVerification(a, 2, { at: '2026-01-01T00:00:00Z', by: 'x', verdict: 'trusted' });
+    assertLike(await store.summary(a), { status: 'verified', lastVerifiedAt: '2026-01-01T00:00:00Z' });
+    await store.recordVerification(a, 2, { at: '2026-01-02T00:00:00Z', by: 'x', verdict: 'rejected' });
+    assertLike(await store.summary(a), { status: 'failed' });
+    assertDeep(await store.countImages(), { verified: 0, failed: 1, unverified: 0, unsigned: 0 });
+    await store.remove(a, 'all');
+    assertLike(await store.summary(a), { status: 'unsigned', signatures: 0 });
+    assert((await store.summary(image(2))) === undefined, 'an unknown image has no summary');
+  });
+
+  withStore('the listing pages by cursor in reference order and filters by status', async (store) => {
+    for (const n of [3, 1, 2])
+      await store.append(image(n), n === 2 ? [] : [sig(`s${n}`)], { origin: 'import' });
+    const first = await store.listImages({ limit: 2 });
+    assertDeep(
+      first.items.map((r) => r.repository),
+      ['ns/app1', 'ns/app2'],
+    );
+    const rest = await store.listImages({ limit: 2, cursor: first.next! });
+    assertDeep(
+      rest.items.map((r) => r.repository),
+      ['ns/app3'],
+    );
+    assert(rest.next === null, 'the last page has no next');
+    assertDeep(
+      (await store.listImages({ limit: 10, status: 'unsigned' })).items.map((r) => r.repository),
+      ['ns/app2'],
+    );
+  });
+
   const badKeys: Array<[string, ImageKey]> = [
     ['traversal in repository', { ...image(), repository: '../../etc' }],
     ['encoded traversal', { ...image(), repository: 'ns/%2e%2e' }],
@@ -171,6 +212,14 @@ export function runStoreConformance(test: TestFn, factory: StoreFactory): void {
 
 function assert(ok: boolean, what: string): void {
   if (!ok) throw new Error(`store conformance: ${what}`);
+}
+
+function assertLike(actual: object | undefined, expected: Record<string, unknown>): void {
+  assert(actual !== undefined, 'a summary');
+  assertDeep(
+    Object.fromEntries(Object.keys(expected).map((k) => [k, (actual as Record<string, unknown>)[k]])),
+    expected,
+  );
 }
 
 function assertDeep(actual: unknown, expected: unknown): void {

@@ -4,7 +4,9 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { signatureRelativePath } from '../../src/lookaside/index.js';
-import { createFsStore } from '../../src/store/index.js';
+import { indexConnection } from '../../src/redis/index.js';
+import { createFsStore, redisImageIndex } from '../../src/store/index.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { runStoreConformance } from '../conformance/store.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -12,9 +14,14 @@ runStoreConformance(test, async () => {
   const { mkdtemp, rm } = await import('node:fs/promises');
   const os = await import('node:os');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sigmirror-store-'));
+  const prefix = `sigmirror-test-fsindex-${path.basename(dir)}`;
+  const redis = indexConnection(TEST_REDIS_URL);
   return {
-    store: createFsStore({ root: path.join(dir, 'store') }),
+    store: createFsStore({ root: path.join(dir, 'store'), index: redisImageIndex(redis, prefix) }),
     cleanup: async () => {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
       const leftovers = (await listAll(dir)).filter((f) => f.includes('.tmp-') || f.endsWith('.lock'));
       await rm(dir, { recursive: true, force: true });
       if (leftovers.length) throw new Error(`temp or lock files left behind: ${leftovers.join(', ')}`);

@@ -9,9 +9,7 @@ import { forkApiProcesses } from '../api-processes.js';
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description(
-      'run the daemon: registries.d watcher, import workers (the HTTP API comes with a later release)',
-    )
+    .description('run the daemon: HTTP API, registries.d watcher and import workers')
     .option('--config <file>', 'daemon config file (default: $SIGMIRROR_CONFIG, else config/sigmirror.yaml)')
     .option('--no-workers', 'do not run import workers in this process')
     .addHelpText(
