@@ -1,0 +1,65 @@
+/**
+ * The page shell every console page shares: one stylesheet, one deferred script, both from
+ * /console/static (the CSP forbids anything inline), and a header naming who is signed in.
+ */
+import type { Principal } from '../../auth/index.js';
+import type { Asset } from './assets.js';
+import { html, type Html } from './escape.js';
+
+/** What a page is rendered with. */
+export interface PageContext {
+  readonly assets: { readonly script: Asset; readonly style: Asset };
+  /** Who is signed in; undefined on the login and error pages. */
+  readonly principal?: Principal | undefined;
+}
+
+/** Which header link is current. */
+export type Section = 'overview' | 'images' | 'none';
+
+function header(ctx: PageContext, section: Section): Html {
+  const link = (href: string, label: string, own: Section) => {
+    const current = section === own ? html`aria-current="page"` : '';
+    return html`<a href="${href}" ${current}>${label}</a>`;
+  };
+  const who = ctx.principal
+    ? html`<span class="who"
+          >signed in as
+          <strong>${ctx.principal.name}</strong> (${[...ctx.principal.roles].sort().join(', ')})</span
+        >
+        <button type="button" id="logout" class="link">Log out</button>`
+    : '';
+  return html`<header class="top">
+    <span class="brand">sigmirror</span>
+    <nav>${link('/console', 'Overview', 'overview')} ${link('/console/images', 'Images', 'images')}</nav>
+    ${who}
+  </header>`;
+}
+
+/** A whole HTML document. */
+export function page(ctx: PageContext, title: string, section: Section, body: Html): string {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · sigmirror</title>
+        <link rel="icon" href="data:," />
+        <link rel="stylesheet" href="${ctx.assets.style.url}" />
+        <script src="${ctx.assets.script.url}" defer></script>
+      </head>
+      <body>
+        ${header(ctx, section)}
+        <main>${body}</main>
+      </body>
+    </html> `.value;
+}
+
+/** An error page (4xx): the status and the API's message. */
+export function errorPage(ctx: PageContext, status: number, message: string): string {
+  const body = html`<h1>
+      ${status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Request refused'}
+    </h1>
+    <p class="error" id="error-message">${message}</p>
+    <p><a href="/console">Back to the overview</a></p>`;
+  return page(ctx, `Error ${status}`, 'none', body);
+}

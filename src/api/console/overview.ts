@@ -1,0 +1,110 @@
+/** `/console`: images per status, the daemon's configuration state, recent imports and failures. */
+import { IMAGE_STATUSES } from '../../store/index.js';
+import type { ConsoleStatus, ConsoleSummary } from './data.js';
+import { html, type Html } from './escape.js';
+import { orDash, referenceLink, statusBadge, time } from './format.js';
+import { page, type PageContext } from './layout.js';
+
+function counts(summary: ConsoleSummary): Html {
+  const tiles = IMAGE_STATUSES.map(
+    (status) =>
+      html`<a class="tile" href="/console/images?status=${status}" id="count-${status}">
+        <span class="count">${summary.counts[status]}</span> ${statusBadge(status)}
+      </a>`,
+  );
+  return html`<section aria-labelledby="counts-h">
+    <h2 id="counts-h">Images</h2>
+    <div class="tiles">
+      ${tiles}
+      <a class="tile" href="/console/images" id="count-total"
+        ><span class="count">${summary.total}</span> <span class="badge">total</span></a
+      >
+    </div>
+  </section>`;
+}
+
+function configState(status: ConsoleStatus): Html {
+  const { registries } = status;
+  const lastError = registries.lastError
+    ? html`<span class="error">${registries.lastError.errors.join('; ')}</span> (${time(
+          registries.lastError.at,
+        )};
+        the last good configuration stays in force)`
+    : html`none`;
+  return html`<section aria-labelledby="config-h">
+    <h2 id="config-h">Configuration</h2>
+    <dl class="facts">
+      <dt>registries.d loaded</dt>
+      <dd>${time(registries.loadedAt)} (${registries.files} ${registries.files === 1 ? 'file' : 'files'})</dd>
+      <dt>last registries.d error</dt>
+      <dd id="registries-error">${lastError}</dd>
+      <dt>import queue</dt>
+      <dd>${status.queueDepth} waiting</dd>
+      <dt>verification keys</dt>
+      <dd>${status.verifyKeys.length ? status.verifyKeys.join(', ') : 'none configured (verify.keys)'}</dd>
+    </dl>
+  </section>`;
+}
+
+function recent(status: ConsoleStatus): Html {
+  const imports = status.recentImports.map(
+    (i) =>
+      html`<tr>
+        <td>${referenceLink(i.reference)}</td>
+        <td>${time(i.finishedAt)}</td>
+        <td class="num">${i.added}</td>
+      </tr>`,
+  );
+  const failures = status.recentFailures.map(
+    (f) =>
+      html`<tr>
+        <td>${referenceLink(f.reference)}</td>
+        <td>${time(f.failedAt)}</td>
+        <td class="error">${orDash(f.error)}</td>
+      </tr>`,
+  );
+  const empty = (cols: number, text: string) =>
+    html`<tr>
+      <td colspan="${cols}" class="empty">${text}</td>
+    </tr>`;
+  return html`<section aria-labelledby="imports-h">
+      <h2 id="imports-h">Recent imports</h2>
+      <table id="recent-imports">
+        <thead>
+          <tr>
+            <th>image</th>
+            <th>finished</th>
+            <th class="num">signatures added</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${imports.length ? imports : empty(3, 'none yet')}
+        </tbody>
+      </table>
+    </section>
+    <section aria-labelledby="failures-h">
+      <h2 id="failures-h">Recent import failures</h2>
+      <table id="recent-failures">
+        <thead>
+          <tr>
+            <th>image</th>
+            <th>failed</th>
+            <th>error</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${failures.length ? failures : empty(3, 'none')}
+        </tbody>
+      </table>
+    </section>`;
+}
+
+export function overviewPage(ctx: PageContext, summary: ConsoleSummary, status: ConsoleStatus): string {
+  return page(
+    ctx,
+    'Overview',
+    'overview',
+    html`<h1>Overview</h1>
+      ${counts(summary)} ${configState(status)} ${recent(status)}`,
+  );
+}

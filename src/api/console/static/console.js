@@ -1,0 +1,145 @@
+/*
+ * sigmirror console: the only script the console's CSP allows (script-src 'self', nothing inline).
+ * Login keeps the token in sessionStorage (for the Authorization header of actions) and in the
+ * sigmirror_console cookie (page GETs only). Actions call the /v1 API with
+ * `Authorization: Bearer`, never with the cookie, then reload the page.
+ * Text from the server is only ever set with textContent, never as HTML.
+ */
+/* global document, sessionStorage, fetch, location, setTimeout */
+'use strict';
+
+(function () {
+  var KEY = 'sigmirror_token';
+  var COOKIE = 'sigmirror_console';
+  var POLL_MS = 1000;
+  var POLL_TRIES = 30;
+
+  function cookieToken() {
+    var parts = document.cookie ? document.cookie.split('; ') : [];
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i].indexOf(COOKIE + '=') === 0) return decodeURIComponent(parts[i].slice(COOKIE.length + 1));
+    }
+    return null;
+  }
+
+  /** The token for API calls: this tab's, or the cookie's (a tab opened later has only the cookie). */
+  function token() {
+    return sessionStorage.getItem(KEY) || cookieToken();
+  }
+
+  function setCookie(value, maxAge) {
+    var secure = location.protocol === 'https:' ? '; Secure' : '';
+    var age = maxAge === undefined ? '' : '; Max-Age=' + maxAge;
+    document.cookie =
+      COOKIE + '=' + encodeURIComponent(value) + '; Path=/console; SameSite=Strict' + age + secure;
+  }
+
+  function say(text, isError) {
+    var out = document.getElementById('action-result');
+    if (!out) return;
+    out.textContent = text;
+    out.className = isError ? 'error' : '';
+  }
+
+  /** POST/GET the API with the token; resolves to the JSON body, rejects with the API's message. */
+  function api(method, path, body) {
+    var headers = { Authorization: 'Bearer ' + token() };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    return fetch(path, {
+      method: method,
+      headers: headers,
+      credentials: 'omit',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (res) {
+      return res.json().then(function (json) {
+        if (res.ok) return json;
+        var e = json && json.errors && json.errors[0];
+        throw new Error(
+          (e ? e.code + ': ' + e.message : 'HTTP ' + res.status) +
+            (res.status === 401 ? ' (sign in again)' : ''),
+        );
+      });
+    });
+  }
+
+  function login(form) {
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var value = document.getElementById('token').value.trim();
+      if (!value) return;
+      sessionStorage.setItem(KEY, value);
+      setCookie(value);
+      location.assign(form.getAttribute('data-next') || '/console');
+    });
+  }
+
+  function logout(button) {
+    button.addEventListener('click', function () {
+      sessionStorage.removeItem(KEY);
+      setCookie('', 0);
+      location.assign('/console/login');
+    });
+  }
+
+  /** Waits for an import job to finish (or POLL_TRIES), then reloads. */
+  function waitForJob(id, tries) {
+    api('GET', '/v1/imports/' + encodeURIComponent(id))
+      .then(function (job) {
+        say('import ' + job.state + (job.error ? ': ' + job.error : ''), job.state === 'failed');
+        if (job.state === 'completed' || job.state === 'failed' || tries <= 0) location.reload();
+        else setTimeout(waitForJob, POLL_MS, id, tries - 1);
+      })
+      .catch(function (err) {
+        say(err.message, true);
+      });
+  }
+
+  function reimport(button) {
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      say('enqueueing…');
+      api('POST', '/v1/imports', { references: [button.getAttribute('data-reference')] })
+        .then(function (answer) {
+          waitForJob(answer.jobs[0].id, POLL_TRIES);
+        })
+        .catch(function (err) {
+          button.disabled = false;
+          say(err.message, true);
+        });
+    });
+  }
+
+  function verify(form) {
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var submit = form.querySelector('button[type=submit]');
+      submit.disabled = true;
+      say('verifying…');
+      api('POST', '/v1/verify', {
+        reference: form.getAttribute('data-reference'),
+        expectedIdentity: document.getElementById('verify-identity').value.trim(),
+        keys: [document.getElementById('verify-key').value],
+        save: true,
+      })
+        .then(function (result) {
+          say(result.verified ? 'verified; reloading…' : 'not verified; reloading…', !result.verified);
+          location.reload();
+        })
+        .catch(function (err) {
+          submit.disabled = false;
+          say(err.message, true);
+        });
+    });
+  }
+
+  var wire = { login: login, logout: logout, reimport: reimport, verify: verify };
+  function start() {
+    Object.keys(wire).forEach(function (id) {
+      var element = document.getElementById(id);
+      if (element) wire[id](element);
+    });
+    document.documentElement.setAttribute('data-ready', 'true');
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
