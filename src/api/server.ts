@@ -20,6 +20,8 @@ import { BlobCache } from './blob-cache.js';
 import { MIRROR_PREFIX, mirror, mirrorHandler } from './routes/mirror.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { consoleDataSource } from './console/index.js';
+import { consoleRoutes } from './routes/console.js';
 import { statusRoutes } from './routes/status.js';
 import { verifyRoutes } from './routes/verify.js';
 
@@ -70,6 +72,15 @@ export function buildApi(parts: ApiParts) {
         producer,
         registries: parts.registries,
         verifyKeys: Object.keys(config.verify.keys),
+      }),
+      consoleRoutes({
+        auth,
+        data: consoleDataSource({
+          store,
+          producer,
+          registries: parts.registries,
+          verifyKeys: Object.keys(config.verify.keys),
+        }),
       }),
       openApiRoutes(),
     ],
