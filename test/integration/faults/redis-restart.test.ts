@@ -1,0 +1,92 @@
+/**
+ * Fault: Redis (with an append-only file, as production runs it) is shut down and started again
+ * in the middle of an import. The workers reconnect and the import completes: every image equals
+ * the upstream, nothing lost or duplicated, no job failed for good.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import {
+  enqueueAll,
+  FAULT_REGISTRY,
+  jobCounts,
+  manyImagesUpstream,
+  startWorker,
+  storeDifferences,
+  workerRunning,
+} from '../../helpers/faults.js';
+import { freePort } from '../../helpers/ports.js';
+import { sh } from '../../helpers/real-clients.js';
+import { tempDir, writeTree } from '../../helpers/tmp.js';
+import { requireTools } from '../../helpers/tools.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const IMAGES = 2_000;
+
+/** A private redis-server keeping an append-only file in `dir`. */
+function redisServer(t: ExecutionContext, dir: string, port: number): ChildProcess {
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
+    { stdio: 'ignore' },
+  );
+  t.teardown(() => void child.kill('SIGKILL'));
+  return child;
+}
+
+const answers = (port: number) =>
+  sh('redis-cli', ['-p', String(port), 'ping']).then(
+    (o) => o.trim() === 'PONG',
+    () => false,
+  );
+
+test(`Redis restarted during a ${IMAGES}-image import: it completes with nothing lost or duplicated`, async (t) => {
+  if (!requireTools(t, 'redis-server', 'redis-cli')) return;
+  t.timeout(240_000);
+  const dir = await tempDir(t);
+  const port = await freePort();
+  const redisUrl = `redis://127.0.0.1:${port}`;
+  let redis = redisServer(t, dir, port);
+  await waitFor('redis-server', () => answers(port), 10_000);
+  const upstream = await manyImagesUpstream(t, IMAGES, 2);
+  await writeTree(dir, {
+    'rd/up.yaml': `docker:\n  ${FAULT_REGISTRY}:\n    lookaside: ${upstream.base}\n`,
+    'sigmirror.yaml': [
+      `redis:\n  url: ${redisUrl}\n  prefix: faults`,
+      `registriesDir: ${dir}/rd`,
+      `store:\n  path: ${dir}/store`,
+      `import:\n  concurrency: 16\n  lockDurationMs: 2000\n  recheckDelaysMs: []\n  resyncIntervalMs: 0`,
+      'log:\n  level: info',
+      '',
+    ].join('\n'),
+  });
+  await enqueueAll(redisUrl, 'faults', IMAGES);
+  const worker = startWorker(t, path.join(dir, 'sigmirror.yaml'));
+  await workerRunning(worker);
+  await waitFor(
+    'a third imported',
+    async () => ((await jobCounts(redisUrl, 'faults')).completed ?? 0) >= IMAGES / 3,
+    60_000,
+  );
+
+  await sh('redis-cli', ['-p', String(port), 'shutdown']); // graceful: the append-only file is flushed
+  if (redis.exitCode === null && redis.signalCode === null)
+    await new Promise((resolve) => redis.once('exit', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 1500)); // down while jobs are in flight
+  redis = redisServer(t, dir, port);
+  await waitFor('redis-server again', () => answers(port), 10_000);
+
+  await waitFor(
+    'every import done',
+    async () => {
+      const c = await jobCounts(redisUrl, 'faults');
+      return (c.completed ?? 0) + (c.failed ?? 0) === IMAGES && c.active === 0;
+    },
+    180_000,
+  );
+  t.is(worker.exitCode, null, 'the worker survived the outage');
+  const counts = await jobCounts(redisUrl, 'faults');
+  t.is(counts.failed, 0);
+  t.is(counts.completed, IMAGES);
+  t.deepEqual(await storeDifferences(path.join(dir, 'store'), IMAGES), []);
+});
