@@ -3,8 +3,8 @@
  * when Redis is down); workers wait and reconnect for ever (BullMQ requires
  * maxRetriesPerRequest: null for blocking connections).
  */
-import { Redis, type RedisOptions } from 'ioredis';
-import { ioredisUrl } from './embedded.js';
+import type { Redis, RedisOptions } from 'ioredis';
+import { createRedis } from './target.js';
 
 /** How long a producer waits for Redis before failing the request. */
 const PRODUCER_CONNECT_TIMEOUT_MS = 3_000;
@@ -36,7 +36,7 @@ export function workerConnection(url: string): Redis {
 
 function connect(url: string, options: RedisOptions): Redis {
   // A socket path (the embedded Redis) or a redis:// URL; ioredis takes both as a string.
-  const client = new Redis(ioredisUrl(url), options);
+  const client = createRedis(url, options);
   // Errors surface through commands and readiness checks; an unhandled 'error' event would crash.
   client.on('error', () => undefined);
   return client;

@@ -6,8 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { createRedis, ioredisUrl } from './target.js';
 
 /** How long to wait for a started redis-server to answer PING. */
 const START_TIMEOUT_MS = 10_000;
@@ -20,11 +20,12 @@ export interface EmbeddedRedis {
 
 /** PING once with a short timeout; true when the server answers. */
 export async function redisAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
-  const client = new Redis(url, {
+  const client = createRedis(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     connectTimeout: timeoutMs,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
   });
   client.on('error', () => undefined);
   try {
@@ -92,9 +93,4 @@ export async function startEmbeddedRedis(stateDir: string, logger: Logger): Prom
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** ioredis takes a socket path, not a URL scheme: translate `redis+socket://PATH`. */
-export function ioredisUrl(url: string): string {
-  return url.startsWith('redis+socket://') ? url.slice('redis+socket://'.length) : url;
 }

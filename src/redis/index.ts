@@ -1,8 +1,3 @@
-export {
-  startEmbeddedRedis,
-  embeddedRedisUrl,
-  redisAnswers,
-  ioredisUrl,
-  type EmbeddedRedis,
-} from './embedded.js';
+export { startEmbeddedRedis, embeddedRedisUrl, redisAnswers, type EmbeddedRedis } from './embedded.js';
 export { indexConnection, producerConnection, workerConnection } from './connection.js';
+export { createRedis, ioredisUrl, sentinelOptions, RedisUrlError } from './target.js';
