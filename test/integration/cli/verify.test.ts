@@ -239,7 +239,7 @@ test('images list, describe and reindex show what the store and its index hold',
   t.true(text.includes('  Claims (not verified):\n    Identity:\t<unknown>'), text);
   t.regex(
     text,
-    /  Verifications \(newest first\):\n    \S+\tcli:\S+\ttrusted for testing\/manifest:latest key 08CD26E446E2E95249B7A405E932F44B23E8DD43\n/,
+    / {2}Verifications \(newest first\):\n {4}\S+\tcli:\S+\ttrusted for testing\/manifest:latest key 08CD26E446E2E95249B7A405E932F44B23E8DD43\n/,
   );
   const unknown = await sigmirrorAsync([
     'images',
