@@ -158,7 +158,9 @@ test('an oversized body is cut off and names the limit', async (t) => {
     for (let i = 0; i < 8; i++) res.write(big);
     res.end();
   });
-  const err = await t.throwsAsync(fetchSignatureList(options(t, up.base, { maxBytes: 4 * 1024 * 1024 })), {
+  // A generous timeout: this is about size, and 8 MiB on a loaded CI machine can take a while.
+  const limits = { maxBytes: 4 * 1024 * 1024, timeoutMs: 15_000 };
+  const err = await t.throwsAsync(fetchSignatureList(options(t, up.base, limits)), {
     instanceOf: FetchError,
   });
   t.like(err, {
