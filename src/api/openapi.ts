@@ -73,6 +73,16 @@ export const PARAMETERS: Readonly<Record<string, { description: string; example:
       example: `import-${HEX}-registry.redhat.io%2Fubi9%2Fubi`,
       schema: { type: 'string' },
     },
+    queue: {
+      description: 'queue name: `import` or `resync`',
+      example: 'import',
+      schema: { enum: ['import', 'resync'] },
+    },
+    jobId: {
+      description: 'job id as the dashboard lists it, percent-encoded (import job ids contain `/`)',
+      example: `import-${HEX}-registry.redhat.io%2Fubi9%2Fubi`,
+      schema: { type: 'string' },
+    },
   };
 
 const ERR = (description: string): ResponseDoc => ({ description, content: json(ref('Errors')) });
@@ -156,6 +166,95 @@ const CONSOLE_ROUTES: readonly RouteDoc[] = [
       },
     },
   })),
+];
+
+/** The admin dashboard (docs/operations.md): pages take the `sigmirror_admin` cookie or a Bearer token. */
+const ADMIN_PAGE_RESPONSES = {
+  '200': HTML('the page'),
+  '303': { description: 'no or stale dashboard cookie: to /admin/login?next=…', headers: ['Location'] },
+  '401': HTML('an unknown Bearer token'),
+  '403': HTML('the token lacks the admin role'),
+  '503': ERR('UNAVAILABLE: the queue (Redis) does not answer'),
+};
+/** The dashboard's job actions: Bearer only, never the cookie. */
+const ADMIN_JOB_RESPONSES = {
+  ...AUTH_ERRORS,
+  '404': ERR('NOT_FOUND: no such queue or job (removed, or expired)'),
+  '503': ERR('UNAVAILABLE: the queue (Redis) does not answer'),
+};
+const ADMIN_ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/admin',
+    operationId: 'adminStatus',
+    summary:
+      'admin dashboard: process, registries.d and tokens state, store counts, queue counts, recent imports and failures',
+    auth: 'admin',
+    responses: ADMIN_PAGE_RESPONSES,
+  },
+  {
+    method: 'get',
+    path: '/admin/queues/{queue}',
+    operationId: 'adminQueue',
+    summary: 'admin dashboard: a queue’s job counts per state and its newest jobs per state, with actions',
+    auth: 'admin',
+    responses: { ...ADMIN_PAGE_RESPONSES, '404': HTML('no such queue') },
+  },
+  {
+    method: 'get',
+    path: '/admin/login',
+    operationId: 'adminLogin',
+    summary: 'admin dashboard: paste a token (kept in sessionStorage and the sigmirror_admin cookie)',
+    auth: 'public',
+    query: { next: 'the dashboard page to return to', reason: '`invalid`: the saved token was refused' },
+    responses: { '200': HTML('the login page') },
+  },
+  {
+    method: 'get',
+    path: '/admin/static/admin.js',
+    operationId: 'adminScript',
+    summary: 'admin dashboard: its script (cached for a year; pages add ?v=<hash>)',
+    auth: 'public',
+    responses: { '200': { description: 'the file', content: { 'text/javascript': { type: 'string' } } } },
+  },
+  {
+    method: 'post',
+    path: '/v1/admin/queues/{queue}/jobs/{jobId}/retry',
+    operationId: 'retryJob',
+    summary: 'move a failed job back to waiting, its attempts reset',
+    auth: 'admin',
+    responses: {
+      '200': {
+        description: 'retried',
+        content: json({
+          type: 'object',
+          required: ['queue', 'id', 'state'],
+          properties: { queue: str, id: str, state: { ...str, description: 'the job’s state now' } },
+        }),
+      },
+      '400': ERR('BAD_REQUEST: the job is not failed'),
+      ...ADMIN_JOB_RESPONSES,
+    },
+  },
+  {
+    method: 'delete',
+    path: '/v1/admin/queues/{queue}/jobs/{jobId}',
+    operationId: 'removeJob',
+    summary: 'remove a job no worker holds (not the resync schedule’s next run)',
+    auth: 'admin',
+    responses: {
+      '200': {
+        description: 'removed',
+        content: json({
+          type: 'object',
+          required: ['queue', 'id', 'removed'],
+          properties: { queue: str, id: str, removed: { const: true } },
+        }),
+      },
+      '400': ERR('BAD_REQUEST: the job is active, or the resync schedule’s next run'),
+      ...ADMIN_JOB_RESPONSES,
+    },
+  },
 ];
 
 /** Every route and method the daemon serves (HEAD comes with each GET of the routers). */
@@ -322,6 +421,7 @@ export const ROUTES: readonly RouteDoc[] = [
     },
   },
   ...CONSOLE_ROUTES,
+  ...ADMIN_ROUTES,
   {
     method: 'get',
     path: '/healthz',

@@ -12,6 +12,7 @@ import type { ImportProducer } from '../queue/index.js';
 import type { RegistriesWatcher } from '../registries/index.js';
 import type { SignatureStore } from '../store/index.js';
 import { createApp } from './app.js';
+import { adminRoutes } from './routes/admin.js';
 import { extensionsRoutes } from './routes/extensions.js';
 import { healthRoutes } from './routes/health.js';
 import { imagesRoutes } from './routes/images.js';
@@ -82,6 +83,7 @@ export function buildApi(parts: ApiParts) {
           verifyKeys: Object.keys(config.verify.keys),
         }),
       }),
+      adminRoutes(parts),
       openApiRoutes(),
     ],
   });

@@ -12,3 +12,13 @@ export {
   type RecentJob,
 } from './producer.js';
 export { retryDelayMs, BACKOFF_TYPE, BASE_DELAY_MS, MAX_DELAY_MS } from './retry.js';
+export {
+  QueueInspector,
+  JobNotFoundError,
+  JobStateError,
+  JOB_STATES,
+  RESYNC_QUEUE_NAME,
+  type JobCounts,
+  type JobState,
+  type JobSummary,
+} from './inspector.js';

@@ -1,0 +1,32 @@
+/**
+ * The dashboard's pages are console pages (src/api/console/layout.ts: the same shell, stylesheet
+ * and escaping) with admin.js as their script and a second navigation line: the status page and
+ * one page per queue.
+ */
+import { html, type Html } from '../console/index.js';
+import { page, type PageContext } from '../console/layout.js';
+
+/** What a dashboard page is rendered with: the console's context plus the queue names. */
+export interface AdminPageContext extends PageContext {
+  readonly queues: readonly string[];
+}
+
+/** `/admin/queues/<name>`. */
+export function queueHref(name: string): string {
+  return `/admin/queues/${encodeURIComponent(name)}`;
+}
+
+function adminNav(ctx: AdminPageContext, current: string): Html {
+  const link = (href: string, label: string) => {
+    const here = href === current ? html`aria-current="page"` : '';
+    return html`<a href="${href}" ${here}>${label}</a>`;
+  };
+  return html`<nav class="paging" id="admin-nav" aria-label="dashboard">
+    ${link('/admin', 'Status')} ${ctx.queues.map((q) => link(queueHref(q), `Queue: ${q}`))}
+  </nav>`;
+}
+
+/** A whole dashboard page; `current` is the path of the navigation link to mark. */
+export function adminPage(ctx: AdminPageContext, title: string, current: string, body: Html): string {
+  return page(ctx, title, 'none', html`${adminNav(ctx, current)} ${body}`);
+}
