@@ -30,7 +30,18 @@ interface ListOptions {
 export function registerImages(program: Command): void {
   const images = program
     .command('images')
-    .description('list and describe mirrored images and their verification state');
+    .description('list and describe mirrored images and their verification state')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sigmirror images list --status unverified
+  sigmirror images describe registry.redhat.io/ubi9/ubi@sha256:<hex>
+  sigmirror images reindex --config /etc/sigmirror/sigmirror.yaml
+
+Exit codes: 0 the subcommand succeeded; 1 it failed (its --help says when); 2 a missing or
+unknown subcommand, or invalid arguments.`,
+    );
   images
     .command('list')
     .description('images in the store with signature count and status (from the image index)')
@@ -89,6 +100,7 @@ Exit codes: 0 listed; 1 the index is unreachable (Redis); 2 invalid arguments.`,
       `
 Examples:
   sigmirror images describe registry.redhat.io/ubi9/ubi@sha256:<hex>
+  sigmirror images describe quay.io/ns/app@sha256:<hex> --json
 
 Exit codes: 0 described; 1 the image is unknown; 2 invalid reference.`,
     )
@@ -115,11 +127,22 @@ Exit codes: 0 described; 1 the image is unknown; 2 invalid reference.`,
     .command('reindex')
     .description("rebuild the image index from the store's files (after a restore, or when Redis lost it)")
     .option('--config <file>', 'daemon config file (names the store and Redis)')
-    .action(async (opts: { config?: string }) => {
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sigmirror images reindex --config /etc/sigmirror/sigmirror.yaml
+  sigmirror images reindex --json
+
+Exit codes: 0 reindexed; 1 the store or the index (Redis) is unreachable, or the config file is
+invalid; 2 invalid arguments.`,
+    )
+    .action(async (opts: { config?: string; json?: boolean }) => {
       const opened = await openConfiguredStore(opts.config, { index: 'required' });
       try {
         const n = await reindex(opened.store, opened.index!);
-        console.log(`indexed ${n} image(s)`);
+        console.log(opts.json ? JSON.stringify({ indexed: n }, null, 2) : `indexed ${n} image(s)`);
       } finally {
         await opened.close();
       }

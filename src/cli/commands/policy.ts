@@ -33,7 +33,19 @@ interface CheckOptions {
 }
 
 export function registerPolicy(program: Command): void {
-  const policy = program.command('policy').description("evaluate containers' policy.json");
+  const policy = program
+    .command('policy')
+    .description("evaluate containers' policy.json")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sigmirror policy check --policy /etc/containers/policy.json registry.redhat.io/ubi9/ubi@sha256:<hex>
+  sigmirror policy check --help
+
+Exit codes: 0 the subcommand succeeded; 1 it failed (its --help says when); 2 a missing or
+unknown subcommand, or invalid arguments.`,
+    );
   policy
     .command('check')
     .description('would a host with this policy.json accept the image, given the signatures sigmirror holds?')

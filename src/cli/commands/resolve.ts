@@ -32,7 +32,11 @@ export function registerResolve(program: Command): void {
 Examples:
   sigmirror resolve busybox --registries-dir /etc/containers/registries.d
   sigmirror resolve registry.redhat.io/ubi9/ubi@sha256:<hex> --json
-  sigmirror resolve --check --registries-dir /etc/containers/registries.d`,
+  sigmirror resolve --check --registries-dir /etc/containers/registries.d --json
+
+Exit codes: 0 resolved (with --check: the directory is valid); 1 registries.d is invalid, the
+reference's lookaside URL is unusable, or the config file is invalid; 2 invalid arguments (no
+reference, an invalid reference).`,
     )
     .action(async (reference: string | undefined, opts: ResolveOptions) => {
       const dir = opts.registriesDir ?? loadDaemonConfig(opts.config).config.registriesDir;

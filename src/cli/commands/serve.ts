@@ -6,6 +6,12 @@ import { startDaemon, type DaemonMode } from '../../daemon.js';
 import { createLogger } from '../../log.js';
 import { forkApiProcesses } from '../api-processes.js';
 
+/** serve and worker run until a signal: they print no results, so they have no --json. */
+const DAEMON_EXIT_CODES = `
+Exit codes: 0 stopped by SIGTERM or SIGINT after a clean shutdown; 1 it could not start (an
+invalid config file, the port in use) or a second signal cut the shutdown short; 2 invalid
+arguments. An unreachable Redis is waited for (and logged), not an exit.`;
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -14,7 +20,12 @@ export function registerServe(program: Command): void {
     .option('--no-workers', 'do not run import workers in this process')
     .addHelpText(
       'after',
-      '\nExamples:\n  sigmirror serve\n  sigmirror serve --config /etc/sigmirror/sigmirror.yaml',
+      `
+Examples:
+  sigmirror serve
+  sigmirror serve --config /etc/sigmirror/sigmirror.yaml
+  sigmirror serve --config /etc/sigmirror/sigmirror.yaml --no-workers
+${DAEMON_EXIT_CODES}`,
     )
     .action((opts: { config?: string; workers: boolean }) =>
       run(opts.config, { workers: opts.workers, api: true }),
@@ -23,7 +34,13 @@ export function registerServe(program: Command): void {
     .command('worker')
     .description('run import workers only (extra capacity beside `serve`; same config)')
     .option('--config <file>', 'daemon config file (default: $SIGMIRROR_CONFIG, else config/sigmirror.yaml)')
-    .addHelpText('after', '\nExamples:\n  sigmirror worker --config /etc/sigmirror/sigmirror.yaml')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sigmirror worker --config /etc/sigmirror/sigmirror.yaml
+${DAEMON_EXIT_CODES}`,
+    )
     .action((opts: { config?: string }) => run(opts.config, { workers: true, api: false }));
 }
 

@@ -61,7 +61,7 @@ export function registerSign(program: Command): void {
 Examples:
   sigmirror sign --key signer.asc --identity registry.example.com/ns/app:v1 --manifest manifest.json -o signature-1
   sigmirror sign --key signer.gpg --passphrase-file pass.txt --identity quay.io/ns/app:v1 \\
-    --digest sha256:<hex> --upload https://sigmirror.example.com --token-file signer.token
+    --digest sha256:<hex> --upload https://sigmirror.example.com --token-file signer.token --json
 
 Exit codes: 0 signed (and uploaded); 1 signing or upload failed; 2 invalid arguments or files.`,
     )

@@ -18,7 +18,19 @@ interface RemoveOptions {
 }
 
 export function registerSignatures(program: Command): void {
-  const signatures = program.command('signatures').description('manage stored signatures (admin)');
+  const signatures = program
+    .command('signatures')
+    .description('manage stored signatures (admin)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sigmirror signatures remove quay.io/ns/app@sha256:<hex> --index 2
+  sigmirror signatures remove --help
+
+Exit codes: 0 the subcommand succeeded; 1 it failed (its --help says when); 2 a missing or
+unknown subcommand, or invalid arguments.`,
+    );
   signatures
     .command('remove')
     .description('delete stored signatures of an image; the others are renumbered')
@@ -33,7 +45,7 @@ export function registerSignatures(program: Command): void {
       `
 Examples:
   sigmirror signatures remove quay.io/ns/app@sha256:<hex> --index 2
-  sigmirror signatures remove quay.io/ns/app@sha256:<hex> --all --yes
+  sigmirror signatures remove quay.io/ns/app@sha256:<hex> --all --yes --json
 
 Exit codes: 0 removed (or nothing to remove); 1 not confirmed; 2 invalid arguments.`,
     )

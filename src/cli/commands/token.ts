@@ -8,7 +8,19 @@ import { CommandError, EXIT } from '../exit-codes.js';
 const TOKEN_BYTES = 32;
 
 export function registerToken(program: Command): void {
-  const token = program.command('token').description('manage API tokens');
+  const token = program
+    .command('token')
+    .description('manage API tokens')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sigmirror token create --name ops --role admin
+  sigmirror token create --help
+
+Exit codes: 0 the subcommand succeeded; 1 it failed (its --help says when); 2 a missing or
+unknown subcommand, or invalid arguments.`,
+    );
   token
     .command('create')
     .description('print a new token and the entry to add to auth.tokensFile (only the hash is stored)')
@@ -17,7 +29,12 @@ export function registerToken(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  sigmirror token create --name ci-signer --role signer\n  sigmirror token create --name registry --role importer --json',
+      `
+Examples:
+  sigmirror token create --name ci-signer --role signer
+  sigmirror token create --name registry --role importer --json
+
+Exit codes: 0 created; 2 an unknown role or an invalid name.`,
     )
     .action((opts: { name: string; role: string[]; json?: boolean }) => {
       const bad = opts.role.filter((r) => !(ROLES as readonly string[]).includes(r));

@@ -1,0 +1,54 @@
+/**
+ * The `sigmirror` command tree (commander), built without parsing anything: main.ts parses
+ * process.argv with it, and test/integration/cli/help.test.ts walks it (every command's help has
+ * "Examples:" and "Exit codes"). Each command lives in commands/<verb>.ts.
+ */
+import { Command } from 'commander';
+import { registerHostConfig } from './commands/host-config.js';
+import { registerImages } from './commands/images.js';
+import { registerImport } from './commands/import.js';
+import { registerPolicy } from './commands/policy.js';
+import { registerResolve } from './commands/resolve.js';
+import { registerServe } from './commands/serve.js';
+import { registerSign } from './commands/sign.js';
+import { registerSignatures } from './commands/signatures.js';
+import { registerToken } from './commands/token.js';
+import { registerVerify } from './commands/verify.js';
+import { registerVerifyBlob } from './commands/verify-blob.js';
+import { EXIT } from './exit-codes.js';
+
+export function buildProgram(): Command {
+  const program = new Command('sigmirror')
+    .description('mirror and serve container image signatures (lookaside sigstores)')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sigmirror serve --config /etc/sigmirror/sigmirror.yaml
+  sigmirror resolve registry.redhat.io/ubi9/ubi:latest
+  sigmirror import registry.redhat.io/ubi9/ubi@sha256:<hex> --wait
+  sigmirror <command> --help
+
+Exit codes: 0 success; 1 the answer is "no" or something failed (each command's --help says
+which); 2 an invalid command line or argument.`,
+    );
+  // Set before the commands are added: each inherits it. A usage error exits 2, --help 0.
+  program.exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
+  });
+
+  registerResolve(program);
+  registerImport(program);
+  registerServe(program);
+  registerToken(program);
+  registerPolicy(program);
+  registerVerifyBlob(program);
+  registerVerify(program);
+  registerSign(program);
+  registerSignatures(program);
+  registerImages(program);
+  registerHostConfig(program);
+  return program;
+}
