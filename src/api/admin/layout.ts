@@ -4,7 +4,7 @@
  * one page per queue.
  */
 import { html, type Html } from '../console/index.js';
-import { page, type PageContext } from '../console/layout.js';
+import { page, type PageContext } from '../console/index.js';
 
 /** What a dashboard page is rendered with: the console's context plus the queue names. */
 export interface AdminPageContext extends PageContext {

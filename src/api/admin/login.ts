@@ -4,7 +4,7 @@
  * cookie, then goes to `next`. The input has no name, so a submit without JavaScript sends nothing.
  */
 import { html } from '../console/index.js';
-import { page, type PageContext } from '../console/layout.js';
+import { page, type PageContext } from '../console/index.js';
 import { safeAdminNext } from './session.js';
 
 export function adminLoginPage(ctx: PageContext, next: string | undefined, invalid: boolean): string {

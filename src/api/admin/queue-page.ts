@@ -6,7 +6,7 @@
  */
 import { JOB_STATES, type JobState, type JobSummary } from '../../queue/index.js';
 import { html, type Html } from '../console/index.js';
-import { orDash, referenceLink, time } from '../console/format.js';
+import { orDash, referenceLink, time } from '../console/index.js';
 import type { QueueView } from './data.js';
 import { adminPage, queueHref, type AdminPageContext } from './layout.js';
 

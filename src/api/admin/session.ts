@@ -9,7 +9,7 @@
 import type { Middleware } from 'koa';
 import { ApiError } from '../errors.js';
 import type { AuthDeps } from '../auth.js';
-import { consolePrincipal } from '../console/session.js';
+import { consolePrincipal } from '../console/index.js';
 
 /** `sigmirror_admin=<token>; Path=/admin; SameSite=Strict[; Secure]`, set by admin.js. */
 export const ADMIN_COOKIE = 'sigmirror_admin';

@@ -4,7 +4,7 @@
  */
 import { IMAGE_STATUSES } from '../../store/index.js';
 import { html, type Html } from '../console/index.js';
-import { orDash, referenceLink, statusBadge, time } from '../console/format.js';
+import { orDash, referenceLink, statusBadge, time } from '../console/index.js';
 import type { AdminStatus } from './data.js';
 import { adminPage, queueHref, type AdminPageContext } from './layout.js';
 

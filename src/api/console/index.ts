@@ -8,3 +8,6 @@ export { loginPage } from './login.js';
 export { overviewPage } from './overview.js';
 export { imagesPage, parseImagesQuery } from './images.js';
 export { imagePage } from './image.js';
+export { consolePrincipal } from './session.js';
+export { page, type PageContext } from './layout.js';
+export { orDash, referenceLink, statusBadge, time } from './format.js';
