@@ -6,17 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { request } from 'undici';
-import { digestProblem, parseNormalizedReference, ReferenceError } from '../../reference/index.js';
-import {
-  buildPayload,
-  manifestDigest,
-  ManifestError,
-  readSigningKey,
-  signPayload,
-  SigningError,
-} from '../../signature/index.js';
+import { parseNormalizedReference, ReferenceError } from '../../reference/index.js';
+import { buildPayload, readSigningKey, signPayload, SigningError } from '../../signature/index.js';
 import { imageKeyFromReference, imageKeyString, type ImageKey } from '../../store/index.js';
 import { VERSION } from '../../version.js';
+import { digestFromOptions } from '../digest-option.js';
 import { CommandError, EXIT } from '../exit-codes.js';
 
 interface SignOptions {
@@ -68,7 +62,7 @@ Exit codes: 0 signed (and uploaded); 1 signing or upload failed; 2 invalid argum
     .action(async (opts: SignOptions) => {
       if (!opts.output && !opts.upload)
         throw new CommandError('give -o FILE, --upload URL, or both', EXIT.USAGE);
-      const digest = await digestOf(opts);
+      const digest = await digestFromOptions(opts);
       const identity = checkIdentity(opts.identity);
       const passphrase = opts.passphraseFile
         ? (await readText(opts.passphraseFile, 'passphrase file')).split(/\r?\n/)[0]
@@ -121,26 +115,6 @@ function checkIdentity(identity: string): string {
     return identity;
   } catch (err) {
     if (err instanceof ReferenceError) throw new CommandError(`--identity: ${err.message}`, EXIT.USAGE);
-    throw err;
-  }
-}
-
-async function digestOf(opts: SignOptions): Promise<string> {
-  if (Boolean(opts.manifest) === Boolean(opts.digest))
-    throw new CommandError('give exactly one of --manifest and --digest', EXIT.USAGE);
-  if (opts.digest) {
-    const problem = digestProblem(opts.digest);
-    if (problem) throw new CommandError(`--digest: ${problem}`, EXIT.USAGE);
-    return opts.digest;
-  }
-  const bytes = await readFile(opts.manifest!).catch((err: NodeJS.ErrnoException) => {
-    throw new CommandError(`cannot read manifest ${opts.manifest}: ${err.code ?? err.message}`, EXIT.USAGE);
-  });
-  try {
-    return manifestDigest(bytes);
-  } catch (err) {
-    if (err instanceof ManifestError)
-      throw new CommandError(`cannot compute the digest of ${opts.manifest}: ${err.message}`);
     throw err;
   }
 }

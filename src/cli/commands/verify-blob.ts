@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { KeyError, ManifestError, manifestDigest, verifySignature } from '../../signature/index.js';
-import { digestProblem, ReferenceError } from '../../reference/index.js';
-import { expectedIdentityRule } from '../../signature/index.js';
+import { ReferenceError } from '../../reference/index.js';
+import { expectedIdentityRule, KeyError, verifySignature } from '../../signature/index.js';
 import { loadKeyring } from '../../verification/index.js';
+import { digestFromOptions } from '../digest-option.js';
 import { CommandError, EXIT } from '../exit-codes.js';
 
 interface VerifyBlobOptions {
@@ -43,7 +43,7 @@ Exit codes: 0 the signature is trusted and matches; 1 it does not (the reason is
 2 invalid arguments or unreadable files.`,
     )
     .action(async (opts: VerifyBlobOptions) => {
-      const digest = await imageDigest(opts);
+      const digest = await digestFromOptions(opts);
       let validateSignedReference: (s: string) => string | undefined = () => undefined;
       if (opts.expectedIdentity) {
         try {
@@ -109,24 +109,4 @@ Exit codes: 0 the signature is trusted and matches; 1 it does not (the reason is
       if (!opts.json) console.error(`sigmirror: signature rejected (${v.stage}): ${v.reason}`);
       process.exitCode = EXIT.FAILURE;
     });
-}
-
-async function imageDigest(opts: VerifyBlobOptions): Promise<string> {
-  if (Boolean(opts.manifest) === Boolean(opts.digest))
-    throw new CommandError('give exactly one of --manifest and --digest', EXIT.USAGE);
-  if (opts.digest) {
-    const problem = digestProblem(opts.digest);
-    if (problem) throw new CommandError(`--digest: ${problem}`, EXIT.USAGE);
-    return opts.digest;
-  }
-  const bytes = await readFile(opts.manifest!).catch((err: NodeJS.ErrnoException) => {
-    throw new CommandError(`cannot read manifest ${opts.manifest}: ${err.code ?? err.message}`, EXIT.USAGE);
-  });
-  try {
-    return manifestDigest(bytes);
-  } catch (err) {
-    if (err instanceof ManifestError)
-      throw new CommandError(`cannot compute the digest of ${opts.manifest}: ${err.message}`, EXIT.FAILURE);
-    throw err;
-  }
 }

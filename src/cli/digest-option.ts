@@ -1,0 +1,28 @@
+/** `--manifest M | --digest D`: the image digest a command signs or checks, from exactly one of them. */
+import { readFile } from 'node:fs/promises';
+import { digestProblem } from '../reference/index.js';
+import { ManifestError, manifestDigest } from '../signature/index.js';
+import { CommandError, EXIT } from './exit-codes.js';
+
+export async function digestFromOptions(opts: {
+  manifest?: string | undefined;
+  digest?: string | undefined;
+}): Promise<string> {
+  if (Boolean(opts.manifest) === Boolean(opts.digest))
+    throw new CommandError('give exactly one of --manifest and --digest', EXIT.USAGE);
+  if (opts.digest) {
+    const problem = digestProblem(opts.digest);
+    if (problem) throw new CommandError(`--digest: ${problem}`, EXIT.USAGE);
+    return opts.digest;
+  }
+  const bytes = await readFile(opts.manifest!).catch((err: NodeJS.ErrnoException) => {
+    throw new CommandError(`cannot read manifest ${opts.manifest}: ${err.code ?? err.message}`, EXIT.USAGE);
+  });
+  try {
+    return manifestDigest(bytes);
+  } catch (err) {
+    if (err instanceof ManifestError)
+      throw new CommandError(`cannot compute the digest of ${opts.manifest}: ${err.message}`, EXIT.FAILURE);
+    throw err;
+  }
+}
