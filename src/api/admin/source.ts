@@ -10,6 +10,7 @@ import type { SignatureStore } from '../../store/index.js';
 import { VERSION } from '../../version.js';
 import { RECENT_JOBS } from '../routes/status.js';
 import type { AdminStatus, QueueCountsView, QueueView } from './data.js';
+import { recentJobsView, registriesView } from '../status-view.js';
 
 /** Jobs listed per state on a queue page (the newest). */
 export const JOBS_PER_STATE = 20;
@@ -67,16 +68,7 @@ export function adminDataSource(deps: AdminSourceDeps): AdminData {
           total: Object.values(counts).reduce((a, b) => a + b, 0),
         },
         queues,
-        recentImports: recent.completed.map(({ reference, finishedAt, added }) => ({
-          reference,
-          finishedAt,
-          added,
-        })),
-        recentFailures: recent.failed.map(({ reference, finishedAt, error }) => ({
-          reference,
-          failedAt: finishedAt,
-          error,
-        })),
+        ...recentJobsView(recent),
       };
     },
 
@@ -109,13 +101,7 @@ function registriesInfo(deps: AdminSourceDeps): AdminStatus['registries'] {
   const state = deps.registries.current();
   return {
     dir: deps.config.registriesDir,
-    loadedAt: state.appliedAt?.toISOString() ?? null,
-    files: state.config?.files.length ?? 0,
-    reloads: state.reloads,
-    failures: state.failures,
-    lastError: state.lastError
-      ? { at: state.lastError.at.toISOString(), errors: state.lastError.errors.map(formatProblem) }
-      : null,
+    ...registriesView(state, formatProblem),
     warnings: state.warnings.map(formatProblem),
   };
 }

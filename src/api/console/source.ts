@@ -9,6 +9,7 @@ import type { SignatureStore } from '../../store/index.js';
 import { DEFAULT_PAGE } from '../routes/images.js';
 import { RECENT_JOBS } from '../routes/status.js';
 import type { ConsoleData } from './data.js';
+import { recentJobsView, registriesView } from '../status-view.js';
 
 export interface ConsoleSourceDeps {
   readonly store: SignatureStore;
@@ -45,25 +46,10 @@ export function consoleDataSource(deps: ConsoleSourceDeps): ConsoleData {
       const state = deps.registries.current();
       const [queueDepth, recent] = await Promise.all([producer.depth(), producer.recent(RECENT_JOBS)]);
       return {
-        registries: {
-          loadedAt: state.appliedAt?.toISOString() ?? null,
-          files: state.config?.files.length ?? 0,
-          lastError: state.lastError
-            ? { at: state.lastError.at.toISOString(), errors: state.lastError.errors.map((e) => e.message) }
-            : null,
-        },
+        registries: registriesView(state),
         queueDepth,
         verifyKeys: deps.verifyKeys,
-        recentImports: recent.completed.map(({ reference, finishedAt, added }) => ({
-          reference,
-          finishedAt,
-          added,
-        })),
-        recentFailures: recent.failed.map(({ reference, finishedAt, error }) => ({
-          reference,
-          failedAt: finishedAt,
-          error,
-        })),
+        ...recentJobsView(recent),
       };
     },
   };

@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import type { ImportProducer } from '../../queue/index.js';
 import type { RegistriesWatcher } from '../../registries/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
+import { recentJobsView, registriesView } from '../status-view.js';
 
 /** Finished jobs shown per kind. */
 export const RECENT_JOBS = 20;
@@ -27,27 +28,10 @@ export function statusRoutes(deps: StatusDeps): Router {
       deps.producer.recent(RECENT_JOBS),
     ]);
     ctx.body = {
-      registries: {
-        loadedAt: state.appliedAt?.toISOString() ?? null,
-        files: state.config?.files.length ?? 0,
-        lastError: state.lastError
-          ? { at: state.lastError.at.toISOString(), errors: state.lastError.errors.map((e) => e.message) }
-          : null,
-        reloads: state.reloads,
-        failures: state.failures,
-      },
+      registries: registriesView(state),
       queueDepth,
       verifyKeys: deps.verifyKeys,
-      recentImports: recent.completed.map(({ reference, finishedAt, added }) => ({
-        reference,
-        finishedAt,
-        added,
-      })),
-      recentFailures: recent.failed.map(({ reference, finishedAt, error }) => ({
-        reference,
-        failedAt: finishedAt,
-        error,
-      })),
+      ...recentJobsView(recent),
     };
   });
   return router;
