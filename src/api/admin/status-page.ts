@@ -3,8 +3,7 @@
  * the queues' counts (each linking to its page), and the newest finished imports and failures.
  */
 import { IMAGE_STATUSES } from '../../store/index.js';
-import { html, type Html } from '../console/index.js';
-import { orDash, referenceLink, statusBadge, time } from '../console/index.js';
+import { html, recentJobs, statusBadge, time, type Html } from '../console/index.js';
 import type { AdminStatus } from './data.js';
 import { adminPage, queueHref, type AdminPageContext } from './layout.js';
 
@@ -127,62 +126,9 @@ function queuesSection(status: AdminStatus): Html {
   </section>`;
 }
 
-function recentSection(status: AdminStatus): Html {
-  const empty = (text: string) =>
-    html`<tr>
-      <td colspan="3" class="empty">${text}</td>
-    </tr>`;
-  const imports = status.recentImports.map(
-    (i) =>
-      html`<tr>
-        <td>${referenceLink(i.reference)}</td>
-        <td>${time(i.finishedAt)}</td>
-        <td class="num">${i.added}</td>
-      </tr>`,
-  );
-  const failures = status.recentFailures.map(
-    (f) =>
-      html`<tr>
-        <td>${referenceLink(f.reference)}</td>
-        <td>${time(f.failedAt)}</td>
-        <td class="error">${orDash(f.error)}</td>
-      </tr>`,
-  );
-  return html`<section aria-labelledby="imports-h">
-      <h2 id="imports-h">Recent imports</h2>
-      <table id="recent-imports">
-        <thead>
-          <tr>
-            <th>image</th>
-            <th>finished</th>
-            <th class="num">signatures added</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${imports.length ? imports : empty('none yet')}
-        </tbody>
-      </table>
-    </section>
-    <section aria-labelledby="failures-h">
-      <h2 id="failures-h">Recent import failures</h2>
-      <table id="recent-failures">
-        <thead>
-          <tr>
-            <th>image</th>
-            <th>failed</th>
-            <th>error</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${failures.length ? failures : empty('none')}
-        </tbody>
-      </table>
-    </section>`;
-}
-
 export function statusPage(ctx: AdminPageContext, status: AdminStatus): string {
   const body = html`<h1>Dashboard</h1>
     ${processSection(status.process)} ${configSection(status)} ${storeSection(status.store)}
-    ${queuesSection(status)} ${recentSection(status)}`;
+    ${queuesSection(status)} ${recentJobs(status)}`;
   return adminPage(ctx, 'Dashboard', '/admin', body);
 }

@@ -11,3 +11,4 @@ export { imagePage } from './image.js';
 export { consolePrincipal } from './session.js';
 export { page, type PageContext } from './layout.js';
 export { orDash, referenceLink, statusBadge, time } from './format.js';
+export { recentJobs } from './recent.js';

@@ -2,8 +2,9 @@
 import { IMAGE_STATUSES } from '../../store/index.js';
 import type { ConsoleStatus, ConsoleSummary } from './data.js';
 import { html, type Html } from './escape.js';
-import { orDash, referenceLink, statusBadge, time } from './format.js';
+import { statusBadge, time } from './format.js';
 import { page, type PageContext } from './layout.js';
+import { recentJobs } from './recent.js';
 
 function counts(summary: ConsoleSummary): Html {
   const tiles = IMAGE_STATUSES.map(
@@ -46,65 +47,12 @@ function configState(status: ConsoleStatus): Html {
   </section>`;
 }
 
-function recent(status: ConsoleStatus): Html {
-  const imports = status.recentImports.map(
-    (i) =>
-      html`<tr>
-        <td>${referenceLink(i.reference)}</td>
-        <td>${time(i.finishedAt)}</td>
-        <td class="num">${i.added}</td>
-      </tr>`,
-  );
-  const failures = status.recentFailures.map(
-    (f) =>
-      html`<tr>
-        <td>${referenceLink(f.reference)}</td>
-        <td>${time(f.failedAt)}</td>
-        <td class="error">${orDash(f.error)}</td>
-      </tr>`,
-  );
-  const empty = (cols: number, text: string) =>
-    html`<tr>
-      <td colspan="${cols}" class="empty">${text}</td>
-    </tr>`;
-  return html`<section aria-labelledby="imports-h">
-      <h2 id="imports-h">Recent imports</h2>
-      <table id="recent-imports">
-        <thead>
-          <tr>
-            <th>image</th>
-            <th>finished</th>
-            <th class="num">signatures added</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${imports.length ? imports : empty(3, 'none yet')}
-        </tbody>
-      </table>
-    </section>
-    <section aria-labelledby="failures-h">
-      <h2 id="failures-h">Recent import failures</h2>
-      <table id="recent-failures">
-        <thead>
-          <tr>
-            <th>image</th>
-            <th>failed</th>
-            <th>error</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${failures.length ? failures : empty(3, 'none')}
-        </tbody>
-      </table>
-    </section>`;
-}
-
 export function overviewPage(ctx: PageContext, summary: ConsoleSummary, status: ConsoleStatus): string {
   return page(
     ctx,
     'Overview',
     'overview',
     html`<h1>Overview</h1>
-      ${counts(summary)} ${configState(status)} ${recent(status)}`,
+      ${counts(summary)} ${configState(status)} ${recentJobs(status)}`,
   );
 }

@@ -1,0 +1,58 @@
+/** Recent imports and failures, as tables. */
+import type { ConsoleStatus } from './data.js';
+import { html, type Html } from './escape.js';
+import { orDash, referenceLink, time } from './format.js';
+
+/** The newest finished imports and failures: the console overview and the admin dashboard show them alike. */
+export function recentJobs(status: Pick<ConsoleStatus, 'recentImports' | 'recentFailures'>): Html {
+  const imports = status.recentImports.map(
+    (i) =>
+      html`<tr>
+        <td>${referenceLink(i.reference)}</td>
+        <td>${time(i.finishedAt)}</td>
+        <td class="num">${i.added}</td>
+      </tr>`,
+  );
+  const failures = status.recentFailures.map(
+    (f) =>
+      html`<tr>
+        <td>${referenceLink(f.reference)}</td>
+        <td>${time(f.failedAt)}</td>
+        <td class="error">${orDash(f.error)}</td>
+      </tr>`,
+  );
+  const empty = (cols: number, text: string) =>
+    html`<tr>
+      <td colspan="${cols}" class="empty">${text}</td>
+    </tr>`;
+  return html`<section aria-labelledby="imports-h">
+      <h2 id="imports-h">Recent imports</h2>
+      <table id="recent-imports">
+        <thead>
+          <tr>
+            <th>image</th>
+            <th>finished</th>
+            <th class="num">signatures added</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${imports.length ? imports : empty(3, 'none yet')}
+        </tbody>
+      </table>
+    </section>
+    <section aria-labelledby="failures-h">
+      <h2 id="failures-h">Recent import failures</h2>
+      <table id="recent-failures">
+        <thead>
+          <tr>
+            <th>image</th>
+            <th>failed</th>
+            <th>error</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${failures.length ? failures : empty(3, 'none')}
+        </tbody>
+      </table>
+    </section>`;
+}
