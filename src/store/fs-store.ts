@@ -19,7 +19,7 @@ import path from 'node:path';
 import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
 import { TEMP_PREFIX, writeFileAtomic, writeFilesAtomic } from './atomic.js';
 import { withLock } from './lock.js';
-import type { ImageIndex } from './redis-index.js';
+import { requireIndex, type ImageIndex } from './redis-index.js';
 import { summarize } from './status.js';
 import type {
   ImagePage,
@@ -227,17 +227,11 @@ class FsStore implements SignatureStore {
   }
 
   async listImages(query: ImageQuery): Promise<ImagePage> {
-    return this.requireIndex().query(query);
+    return requireIndex(this.index).query(query);
   }
 
   async countImages(): Promise<Record<ImageStatus, number>> {
-    return this.requireIndex().counts();
-  }
-
-  private requireIndex(): ImageIndex {
-    if (!this.index)
-      throw new Error('image listings need the store index (Redis), which this store was opened without');
-    return this.index;
+    return requireIndex(this.index).counts();
   }
 
   /** Metadata, then the index row: the files are the truth, the index follows them. */

@@ -31,6 +31,13 @@ export interface ImageIndex {
 /** One rebuild at a time across processes sharing the Redis; a crashed one frees the lock after this. */
 const REBUILD_LOCK_MS = 10 * 60_000;
 
+/** The index a store was opened with; listings without one are a clear error, not an empty page. */
+export function requireIndex(index: ImageIndex | undefined): ImageIndex {
+  if (!index)
+    throw new Error('image listings need the store index (Redis), which this store was opened without');
+  return index;
+}
+
 export function redisImageIndex(redis: Redis, prefix: string): ImageIndex {
   const key = {
     all: `${prefix}:images:all`,

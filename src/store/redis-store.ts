@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
-import type { ImageIndex } from './redis-index.js';
+import { requireIndex, type ImageIndex } from './redis-index.js';
 import { summarize } from './status.js';
 import type {
   AppendResult,
@@ -228,17 +228,11 @@ class RedisStore implements SignatureStore {
   }
 
   async listImages(query: ImageQuery): Promise<ImagePage> {
-    return this.requireIndex().query(query);
+    return requireIndex(this.index).query(query);
   }
 
   async countImages(): Promise<Record<ImageStatus, number>> {
-    return this.requireIndex().counts();
-  }
-
-  private requireIndex(): ImageIndex {
-    if (!this.index)
-      throw new Error('image listings need the store index, which this store was opened without');
-    return this.index;
+    return requireIndex(this.index).counts();
   }
 
   private async reindexImage(image: ImageKey): Promise<void> {
