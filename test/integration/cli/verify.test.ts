@@ -20,6 +20,20 @@ const REF = `docker.io/testing/manifest@${IMAGE.digest}`;
 const KEY = `${vectorsDir}/containers-image/pubring.gpg`;
 
 /** A config whose store holds: signature-1 not JSON (signed), signature-2 valid for :latest. */
+/** `sigmirror verify` of the test image against the containers-image keyring. */
+const verify = (config: string, identity: string, ...extra: string[]) =>
+  sigmirrorAsync([
+    'verify',
+    REF,
+    '--expected-identity',
+    identity,
+    '--public-key',
+    KEY,
+    '--config',
+    config,
+    ...extra,
+  ]);
+
 async function setup(t: ExecutionContext) {
   const prefix = (await redisPrefix(t)) ?? 'unused';
   const dir = await tempDir(t);
@@ -42,16 +56,7 @@ async function setup(t: ExecutionContext) {
 
 test('verify reports every signature and exits 0 when one is trusted', async (t) => {
   const { config } = await setup(t);
-  const r = await sigmirrorAsync([
-    'verify',
-    REF,
-    '--expected-identity',
-    'testing/manifest:latest',
-    '--public-key',
-    KEY,
-    '--config',
-    config,
-  ]);
+  const r = await verify(config, 'testing/manifest:latest');
   t.is(r.code, 0, r.stderr);
   t.is(
     r.stdout,
@@ -66,17 +71,7 @@ test('verify reports every signature and exits 0 when one is trusted', async (t)
 
 test('verify exits 1 when no signature is trusted for the identity', async (t) => {
   const { config } = await setup(t);
-  const r = await sigmirrorAsync([
-    'verify',
-    REF,
-    '--expected-identity',
-    'testing/manifest:other',
-    '--public-key',
-    KEY,
-    '--config',
-    config,
-    '--json',
-  ]);
+  const r = await verify(config, 'testing/manifest:other', '--json');
   t.is(r.code, 1);
   const out = JSON.parse(r.stdout) as {
     verified: boolean;
@@ -100,30 +95,10 @@ test('verify exits 1 when no signature is trusted for the identity', async (t) =
 
 test('--save appends Trusted/ForImage records; a failed check is recorded, nothing is deleted', async (t) => {
   const { config, store } = await setup(t);
-  const ok = await sigmirrorAsync([
-    'verify',
-    REF,
-    '--expected-identity',
-    'testing/manifest:latest',
-    '--public-key',
-    KEY,
-    '--config',
-    config,
-    '--save',
-  ]);
+  const ok = await verify(config, 'testing/manifest:latest', '--save');
   t.is(ok.code, 0, ok.stderr);
   t.like((await store.listImages({ limit: 10 })).items[0], { status: 'verified' });
-  const bad = await sigmirrorAsync([
-    'verify',
-    REF,
-    '--expected-identity',
-    'testing/manifest:other',
-    '--public-key',
-    KEY,
-    '--config',
-    config,
-    '--save',
-  ]);
+  const bad = await verify(config, 'testing/manifest:other', '--save');
   t.is(bad.code, 1);
   const entries = await store.list(IMAGE);
   t.is(entries.length, 2, 'no signature was deleted');
@@ -219,17 +194,7 @@ test('images list, describe and reindex show what the store and its index hold',
   const bad = await sigmirrorAsync(['images', 'list', '--status', 'nope', '--config', config]);
   t.is(bad.code, 2);
   t.is(bad.stderr, 'sigmirror: --status: one of verified, failed, unverified, unsigned\n');
-  const saved = await sigmirrorAsync([
-    'verify',
-    REF,
-    '--expected-identity',
-    'testing/manifest:latest',
-    '--public-key',
-    KEY,
-    '--config',
-    config,
-    '--save',
-  ]);
+  const saved = await verify(config, 'testing/manifest:latest', '--save');
   t.is(saved.code, 0, saved.stderr);
   const described = await sigmirrorAsync(['images', 'describe', REF, '--config', config]);
   t.is(described.code, 0, described.stderr);
