@@ -100,14 +100,18 @@ class FsStore implements SignatureStore {
   }
 
   async list(image: ImageKey): Promise<readonly SignatureEntry[]> {
+    return (await this.currentMeta(image)).signatures;
+  }
+
+  /** The metadata, after adopting a signature beyond it (a crash between the two writes). */
+  private async currentMeta(image: ImageKey): Promise<Meta> {
     const p = this.paths(image);
     const meta = await this.readMeta(p.meta);
-    // A signature beyond the metadata means a crash between the two writes: adopt it.
     if (await exists(p.signature(meta.signatures.length + 1))) {
       await this.ensureDir(path.dirname(p.meta)); // a tree restored or copied without its metadata
-      return withLock(`${p.meta}.lock`, async () => (await this.reconcile(image)).signatures);
+      return withLock(`${p.meta}.lock`, () => this.reconcile(image));
     }
-    return meta.signatures;
+    return meta;
   }
 
   async append(
@@ -220,10 +224,9 @@ class FsStore implements SignatureStore {
   }
 
   async summary(image: ImageKey): Promise<ImageSummary | undefined> {
-    const p = this.paths(image);
-    if (!(await exists(p.meta)) && !(await exists(p.signature(1)))) return undefined;
-    const meta = await this.readMeta(p.meta);
-    return summarize(image, { ...meta, signatures: [...(await this.list(image))] });
+    const meta = await this.currentMeta(image);
+    const known = meta.signatures.length > 0 || (await exists(this.paths(image).meta));
+    return known ? summarize(image, meta) : undefined;
   }
 
   async listImages(query: ImageQuery): Promise<ImagePage> {
