@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { syncDirectory } from './dir-sync.js';
 
 /** Prefix of temp files; never a `signature-N` name, so never served as one. */
 export const TEMP_PREFIX = '.tmp-';
@@ -43,14 +44,4 @@ async function writeTemp(target: string, data: Uint8Array | string): Promise<str
     await handle.close();
   }
   return temp;
-}
-
-/** fsync a directory so a rename in it survives a power loss. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

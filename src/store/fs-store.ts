@@ -18,7 +18,8 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
 import { TEMP_PREFIX, writeFileAtomic, writeFilesAtomic } from './atomic.js';
-import { withLock } from './lock.js';
+import { makeDirectoryDurable, syncDirectory } from './dir-sync.js';
+import { FileLocks } from './lock.js';
 import { requireIndex, type ImageIndex } from './redis-index.js';
 import { summarize } from './status.js';
 import type {
@@ -63,17 +64,23 @@ export function createFsStore(options: FsStoreOptions): SignatureStore {
   );
 }
 
+/** Owner files of the store's locks (see lock.ts); a dot name, so never taken for a registry. */
+const LOCK_OWNERS_DIR = '.locks';
+
 /** Directories remembered as existing; bounded so a huge store does not grow memory for ever. */
 const MAX_KNOWN_DIRS = 100_000;
 
 class FsStore implements SignatureStore {
   private readonly knownDirs = new Set<string>();
+  private readonly locks: FileLocks;
 
   constructor(
     private readonly root: string,
     private readonly metaRoot: string,
     private readonly index: ImageIndex | undefined,
-  ) {}
+  ) {
+    this.locks = new FileLocks(path.join(metaRoot, LOCK_OWNERS_DIR));
+  }
 
   /** Validated paths of an image (throws LayoutError before anything touches disk). */
   private paths(image: ImageKey) {
@@ -109,7 +116,7 @@ class FsStore implements SignatureStore {
     const meta = await this.readMeta(p.meta);
     if (await exists(p.signature(meta.signatures.length + 1))) {
       await this.ensureDir(path.dirname(p.meta)); // a tree restored or copied without its metadata
-      return withLock(`${p.meta}.lock`, () => this.reconcile(image));
+      return this.locks.with(`${p.meta}.lock`, () => this.reconcile(image));
     }
     return meta;
   }
@@ -121,7 +128,7 @@ class FsStore implements SignatureStore {
   ): Promise<AppendResult> {
     const p = this.paths(image);
     await this.ensureDir(path.dirname(p.meta));
-    return withLock(`${p.meta}.lock`, async () => {
+    return this.locks.with(`${p.meta}.lock`, async () => {
       const meta = await this.reconcile(image);
       const known = new Map(meta.signatures.map((s) => [s.sha256, s.index]));
       const added: number[] = [];
@@ -169,7 +176,7 @@ class FsStore implements SignatureStore {
   async recordVerification(image: ImageKey, index: number, record: VerificationRecord): Promise<void> {
     const p = this.paths(image);
     await this.ensureDir(path.dirname(p.meta));
-    await withLock(`${p.meta}.lock`, async () => {
+    await this.locks.with(`${p.meta}.lock`, async () => {
       const meta = await this.reconcile(image);
       const entry = meta.signatures[index - 1];
       if (!entry) throw new RangeError(`image has no signature-${index}`);
@@ -181,7 +188,7 @@ class FsStore implements SignatureStore {
   async remove(image: ImageKey, indices: readonly number[] | 'all'): Promise<number> {
     const p = this.paths(image);
     await this.ensureDir(path.dirname(p.meta));
-    return withLock(`${p.meta}.lock`, async () => {
+    return this.locks.with(`${p.meta}.lock`, async () => {
       const meta = await this.reconcile(image);
       const drop = new Set(indices === 'all' ? meta.signatures.map((s) => s.index) : indices);
       const kept = meta.signatures.filter((s) => !drop.has(s.index));
@@ -201,6 +208,7 @@ class FsStore implements SignatureStore {
       await rename(p.dir, trash);
       if (renumbered.length) await rename(fresh, p.dir);
       else await rm(fresh, { recursive: true, force: true });
+      await syncDirectory(path.dirname(p.dir)); // the swap survives a power loss
       await rm(trash, { recursive: true, force: true });
       // The image stays known (as unsigned when nothing is left), with its import history.
       await this.writeMeta(image, p.meta, { ...meta, signatures: renumbered });
@@ -210,6 +218,7 @@ class FsStore implements SignatureStore {
 
   async *images(): AsyncIterable<ImageKey> {
     for (const registry of await readdirOrEmpty(this.metaRoot)) {
+      if (registry.startsWith('.')) continue; // the lock owners, never a registry name
       yield* this.walk(registry, path.join(this.metaRoot, registry), '');
     }
   }
@@ -245,10 +254,10 @@ class FsStore implements SignatureStore {
 
   async close(): Promise<void> {}
 
-  /** mkdir -p, remembered: appends to known images skip the syscall. */
+  /** mkdir -p (new entries made durable), remembered: appends to known images skip the syscall. */
   private async ensureDir(dir: string): Promise<void> {
     if (this.knownDirs.has(dir)) return;
-    await mkdir(dir, { recursive: true });
+    await makeDirectoryDurable(dir);
     if (this.knownDirs.size > MAX_KNOWN_DIRS) this.knownDirs.clear();
     this.knownDirs.add(dir);
   }
