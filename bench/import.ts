@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ImportProducer } from '../src/queue/index.js';
+import { fetchAlone, storeAlone } from './import-parts.js';
 import { startNginx, wrk } from './nginx.js';
 import type { BenchRow } from './table.js';
 
@@ -44,6 +45,16 @@ export async function benchImport(): Promise<BenchRow[]> {
       seconds: 5,
     });
     const upstreamImagesPerSecond = capacity.rps / 3;
+    const partCount = Math.min(IMAGES, 3_000);
+    const fetchRate = await fetchAlone(
+      partCount,
+      (i, n) => `${started.base}/ns/app${i}@sha256=${digestOf(i)}/signature-${n}`,
+    );
+    const storeRate = await storeAlone(dir, partCount, (i) => ({
+      registry: REGISTRY,
+      repository: `ns/app${i}`,
+      digest: `sha256:${digestOf(i)}`,
+    }));
     const seconds = await importAll(dir, started.base);
     const imagesPerSecond = IMAGES / seconds;
     const ratio = imagesPerSecond / upstreamImagesPerSecond;
@@ -59,6 +70,20 @@ export async function benchImport(): Promise<BenchRow[]> {
       {
         name: 'nginx capacity, same request mix (wrk)',
         value: upstreamImagesPerSecond,
+        unit: 'images/s',
+        goal: '-',
+        ok: true,
+      },
+      {
+        name: 'part alone: fetch 3 URLs (1 process)',
+        value: fetchRate,
+        unit: 'images/s',
+        goal: '-',
+        ok: true,
+      },
+      {
+        name: 'part alone: durable store write (1 process)',
+        value: storeRate,
         unit: 'images/s',
         goal: '-',
         ok: true,

@@ -16,6 +16,7 @@ const PATHS = 10_000;
 const REGISTRY = 'bench.example.com';
 const REDIS_URL = process.env.SIGMIRROR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LOAD = { connections: 64, seconds: 8 };
+const WARM_UP = { connections: 64, seconds: 4 };
 /** Serving processes, like nginx's two workers on two cores. */
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 2);
 
@@ -43,9 +44,15 @@ export async function benchServe(): Promise<BenchRow[]> {
     stops.push(nginx.stop);
     const sigmirror = await startSigmirror(dir);
     stops.push(sigmirror.stop);
-    await wrk(sigmirror.base, path.join(dir, 'paths.txt'), dir, { connections: 8, seconds: 2 }); // warm up
-    const ours = await wrk(sigmirror.base, path.join(dir, 'paths.txt'), dir, LOAD);
-    const theirs = await wrk(nginx.base, path.join(dir, 'paths.txt'), dir, LOAD);
+    const bare = await startBareHttp();
+    stops.push(bare.stop);
+    const pathsFile = path.join(dir, 'paths.txt');
+    // The same warm-up for each: every path reaches every serving process's cache (and nginx's
+    // page cache), so the measurement compares steady states.
+    for (const base of [sigmirror.base, nginx.base, bare.base]) await wrk(base, pathsFile, dir, WARM_UP);
+    const ours = await wrk(sigmirror.base, pathsFile, dir, LOAD);
+    const theirs = await wrk(nginx.base, pathsFile, dir, LOAD);
+    const ceiling = await wrk(bare.base, pathsFile, dir, LOAD);
     const ratio = ours.rps / theirs.rps;
     const p99Ratio = ours.p99Ms / theirs.p99Ms;
     return [
@@ -73,12 +80,49 @@ export async function benchServe(): Promise<BenchRow[]> {
         goal: '≤ 1.5',
         ok: p99Ratio <= 1.5,
       },
+      {
+        name: `ceiling: bare node:http, constant body (${PROCESSES} proc)`,
+        value: ceiling.rps,
+        unit: 'req/s',
+        goal: '-',
+        ok: true,
+      },
+      { name: 'ceiling / nginx', value: ceiling.rps / theirs.rps, unit: 'ratio', goal: '-', ok: true },
+      {
+        name: 'ceiling p99 / nginx p99',
+        value: ceiling.p99Ms / theirs.p99Ms,
+        unit: 'ratio',
+        goal: '-',
+        ok: true,
+      },
+      { name: 'sigmirror / ceiling', value: ours.rps / ceiling.rps, unit: 'ratio', goal: '-', ok: true },
     ];
   } finally {
     for (const stop of stops) stop();
     await new Promise((r) => setTimeout(r, 300));
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+async function startBareHttp(): Promise<{ base: string; stop: () => void }> {
+  const port = await freePort();
+  const script = new URL('./bare-http.js', import.meta.url).pathname;
+  const child = spawn(process.execPath, [script, String(port), String(PROCESSES)], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  await untilUp(base);
+  return { base, stop: () => void child.kill('SIGTERM') };
+}
+
+async function untilUp(base: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const up = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${base} did not come up`);
 }
 
 async function startSigmirror(dir: string): Promise<{ base: string; stop: () => void }> {
@@ -94,15 +138,6 @@ async function startSigmirror(dir: string): Promise<{ base: string; stop: () => 
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilUp(base);
   return { base, stop: () => void child.kill('SIGTERM') };
 }

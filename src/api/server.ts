@@ -17,7 +17,6 @@ import { extensionsRoutes } from './routes/extensions.js';
 import { healthRoutes } from './routes/health.js';
 import { imagesRoutes } from './routes/images.js';
 import { importsRoutes } from './routes/imports.js';
-import { BlobCache } from './blob-cache.js';
 import { MIRROR_PREFIX, mirror, mirrorHandler } from './routes/mirror.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -46,7 +45,7 @@ export function buildApi(parts: ApiParts) {
   const { config, store, producer, metrics, logger } = parts;
   const auth = { tokens: () => parts.tokens.current(), anonymousRead: config.auth.anonymousRead };
   const maxBodyBytes = config.api.maxBodyBytes;
-  const mirrorDeps = { store, cache: new BlobCache(), metrics };
+  const mirrorDeps = { store, metrics };
   const app = createApp({
     logger,
     metrics,
@@ -96,7 +95,7 @@ export async function listen(app: ReturnType<typeof buildApi>, host: string, por
   const fast = app.mirrorHandler;
   const server = createServer((req, res) => {
     if (req.url?.startsWith(MIRROR_PREFIX)) {
-      fast(req, res).catch((err: unknown) => {
+      fast(req, res)?.catch((err: unknown) => {
         app.emit('error', err);
         if (!res.headersSent) res.writeHead(500).end();
       });

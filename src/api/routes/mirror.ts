@@ -7,12 +7,11 @@
  * This is the hot path, so it is a plain node:http handler (the server dispatches to it before
  * Koa); the Koa middleware below wraps the same handler for apps built with createApp.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Metrics } from '../../metrics.js';
 import type { SignatureStore } from '../../store/index.js';
-import { BlobCache } from '../blob-cache.js';
+import { BlobCache, type CachedBlob } from '../blob-cache.js';
 import { parseMirrorPath } from '../paths.js';
 
 export const MIRROR_PREFIX = '/sigstore/';
@@ -26,47 +25,41 @@ const ROUTE = '/sigstore/*';
 
 export interface MirrorDeps {
   readonly store: SignatureStore;
-  readonly cache?: BlobCache;
   readonly metrics?: Metrics | undefined;
+  /** Cache tuning (tests); defaults: CACHE_MAX_BYTES, CACHE_TTL_MS. */
+  readonly cacheMaxBytes?: number;
+  readonly cacheTtlMs?: number;
 }
 
-export type MirrorHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export type MirrorHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /** The mirror as a node:http handler for URLs under MIRROR_PREFIX. */
 export function mirrorHandler(deps: MirrorDeps): MirrorHandler {
-  const cache = deps.cache ?? new BlobCache();
+  const cache = new BlobCache(
+    async (rest) => {
+      const parsed = parseMirrorPath(rest);
+      return parsed ? deps.store.read(parsed.image, parsed.index).catch(() => undefined) : undefined;
+    },
+    deps.cacheMaxBytes,
+    deps.cacheTtlMs,
+  );
   const count = (method: string, status: number) =>
     deps.metrics?.httpRequests.inc({ route: ROUTE, method, status: String(status) });
-  return async (req, res) => {
-    const method = req.method ?? 'GET';
-    if (method !== 'GET' && method !== 'HEAD') {
-      res
-        .writeHead(405, {
-          Allow: 'GET, HEAD',
-          'Content-Type': 'text/plain; charset=utf-8',
-          'Content-Length': METHOD_BODY.length,
-        })
-        .end(METHOD_BODY);
-      return count(method, 405);
-    }
-    const rest = (req.url ?? '').split('?')[0]!.slice(MIRROR_PREFIX.length);
-    let blob = cache.get(rest);
+
+  const answer = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    blob: CachedBlob | undefined,
+  ) => {
     if (!blob) {
-      const parsed = parseMirrorPath(rest);
-      const bytes = parsed
-        ? await deps.store.read(parsed.image, parsed.index).catch(() => undefined)
-        : undefined;
-      if (!bytes) {
-        const headers = {
-          'Content-Type': 'text/plain; charset=utf-8',
-          'Content-Length': NOT_FOUND_BODY.length,
-          'Cache-Control': MISSING,
-        };
-        res.writeHead(404, headers).end(method === 'HEAD' ? undefined : NOT_FOUND_BODY);
-        return count(method, 404);
-      }
-      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-      blob = cache.set(rest, buffer, `"sha256:${createHash('sha256').update(buffer).digest('hex')}"`);
+      const headers = {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': NOT_FOUND_BODY.length,
+        'Cache-Control': MISSING,
+      };
+      res.writeHead(404, headers).end(method === 'HEAD' ? undefined : NOT_FOUND_BODY);
+      return count(method, 404);
     }
     if (req.headers['if-none-match'] === blob.etag) {
       res.writeHead(304, { ETag: blob.etag, 'Cache-Control': IMMUTABLE }).end();
@@ -80,6 +73,25 @@ export function mirrorHandler(deps: MirrorDeps): MirrorHandler {
     });
     res.end(method === 'HEAD' ? undefined : blob.bytes);
     count(method, 200);
+  };
+
+  // Synchronous for cached blobs (the steady state); only a first request waits on the store.
+  return (req, res) => {
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      res
+        .writeHead(405, {
+          Allow: 'GET, HEAD',
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Content-Length': METHOD_BODY.length,
+        })
+        .end(METHOD_BODY);
+      return count(method, 405);
+    }
+    const rest = (req.url ?? '').split('?')[0]!.slice(MIRROR_PREFIX.length);
+    const cached = cache.peek(rest);
+    if (cached) return answer(req, res, method, cached);
+    return cache.fetch(rest).then((blob) => answer(req, res, method, blob));
   };
 }
 

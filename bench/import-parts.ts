@@ -1,0 +1,40 @@
+/**
+ * The import's parts alone, in the bench process with the workers' concurrency, so the import table
+ * shows where an image's time goes: fetching its three URLs, and the durable store write.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { AgentPool, fetchSignatureList } from '../src/fetch/index.js';
+import { createFsStore, type ImageKey } from '../src/store/index.js';
+
+const CONCURRENCY = 64;
+
+/** Runs `work(i)` for i < count with CONCURRENCY in flight; returns items per second. */
+async function rate(count: number, work: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
+  return count / ((performance.now() - start) / 1000);
+}
+
+/** Images/s fetching signature-1, -2 and the 404 probe, as the import does, without storing. */
+export async function fetchAlone(count: number, urlOf: (i: number, n: number) => string): Promise<number> {
+  const agents = new AgentPool([], 10_000, CONCURRENCY);
+  return rate(count, (i) => fetchSignatureList({ urlFor: (n) => urlOf(i, n), agents }));
+}
+
+/** Images/s appending 2 new signatures each to a fresh fs store (temp, fsync, rename, metadata). */
+export async function storeAlone(
+  dir: string,
+  count: number,
+  imageOf: (i: number) => ImageKey,
+): Promise<number> {
+  const store = createFsStore({ root: path.join(dir, 'store-alone') });
+  const signature = () => ({ bytes: Buffer.concat([Buffer.from([0xa3, 0x01]), randomBytes(700)]) });
+  return rate(count, (i) => store.append(imageOf(i), [signature(), signature()], { origin: 'import' }));
+}
