@@ -3,6 +3,7 @@
  * shows where an image's time goes: fetching its three URLs, and the durable store write.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AgentPool, fetchSignatureList } from '../src/fetch/index.js';
@@ -37,4 +38,23 @@ export async function storeAlone(
   const store = createFsStore({ root: path.join(dir, 'store-alone') });
   const signature = () => ({ bytes: Buffer.concat([Buffer.from([0xa3, 0x01]), randomBytes(700)]) });
   return rate(count, (i) => store.append(imageOf(i), [signature(), signature()], { origin: 'import' }));
+}
+
+/**
+ * The disk's own limit: new 702-byte files created, written and fsynced per second (no rename, no
+ * directory sync), as many in flight as the import. Every stored signature costs at least this.
+ */
+export async function fsyncedFilesPerSecond(dir: string, count: number): Promise<number> {
+  const target = path.join(dir, 'fsync-ceiling');
+  await mkdir(target);
+  const data = randomBytes(702);
+  return rate(count, async (i) => {
+    const handle = await open(path.join(target, `f${i}`), 'wx');
+    try {
+      await handle.write(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  });
 }

@@ -17,7 +17,7 @@ async function serveMirror(t: import('ava').ExecutionContext) {
   const handle = mirrorHandler({ store, cacheTtlMs: TTL_MS });
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(() => new Promise((r) => server.close(r)));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
   const { port } = server.address() as import('node:net').AddressInfo;
   const get = async (n: number) => {
     const r = await fetch(
