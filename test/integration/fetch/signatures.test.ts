@@ -16,6 +16,8 @@ const HEX = '7'.repeat(64);
 const DIGEST = `sha256:${HEX}`;
 const SIG1 = readVector('containers-image/image.signature');
 const SIG2 = readVector('containers-image/no-optional-fields.signature');
+/** Generous: these tests are about answers, not speed, and CI runs them beside heavy fault tests. */
+const LOADED_CI_TIMEOUT_MS = 10_000;
 const sigPath = (n: number) => `/store/ns/app@sha256=${HEX}/signature-${n}`;
 
 function options(
@@ -23,9 +25,14 @@ function options(
   base: string,
   extra: Partial<FetchListOptions> = {},
 ): FetchListOptions {
-  const agents = new AgentPool([], 2_000);
+  const agents = new AgentPool([], 10_000);
   t.teardown(() => agents.close());
-  return { urlFor: (n) => signatureUrl(`${base}/store/ns/app`, DIGEST, n), agents, timeoutMs: 500, ...extra };
+  return {
+    urlFor: (n) => signatureUrl(`${base}/store/ns/app`, DIGEST, n),
+    agents,
+    timeoutMs: LOADED_CI_TIMEOUT_MS,
+    ...extra,
+  };
 }
 
 async function upstreamWith(t: Parameters<typeof tempDir>[0], sigs: Uint8Array[]): Promise<Upstream> {
