@@ -3,6 +3,7 @@
  * in reverse order. close() is memoised and continues past errors, so nothing is left running.
  * Order of shutdown (STYLE habit #8): HTTP intake, watchers, workers, queue, Redis.
  */
+import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { startImportWorker } from '../workers/import.js';
@@ -12,6 +13,7 @@ import { TokensWatcher } from './auth/index.js';
 import { stateDirOf, type LoadedConfig } from './config/index.js';
 import { AgentPool, HostLimiter } from './fetch/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { clusterMetricsScrape } from './metrics-cluster.js';
 import { ImportProducer } from './queue/index.js';
 import { indexConnection, startEmbeddedRedis } from './redis/index.js';
 import { RegistriesWatcher } from './registries/index.js';
@@ -138,6 +140,8 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         tokens,
         metrics,
         logger: logger.child({ module: 'api' }),
+        // A cluster API process reports the metrics of every process (metrics-cluster.ts).
+        scrapeMetrics: cluster.isWorker ? clusterMetricsScrape(metrics.registry) : undefined,
       });
       const server = await listen(app, config.listen.host, config.listen.port);
       const bound = server.address() as AddressInfo;

@@ -40,6 +40,7 @@ export function createMetrics(defaults = true): Metrics {
     registriesConfigError: new Gauge({
       name: 'sigmirror_registries_config_error',
       help: '1 while the latest registries.d edit is rejected and the last good configuration is in force',
+      aggregator: 'max', // across processes: 1 when any of them runs on the last good config
       registers,
     }),
     fetchEvents: new Counter({
@@ -63,6 +64,7 @@ export function createMetrics(defaults = true): Metrics {
     queueDepth: new Gauge({
       name: 'sigmirror_queue_depth',
       help: 'Import jobs waiting or delayed',
+      aggregator: 'max', // sampled by the primary; API processes leave it at 0
       registers,
     }),
     httpRequests: new Counter({

@@ -445,9 +445,12 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'get',
     path: '/metrics',
     operationId: 'metrics',
-    summary: 'Prometheus metrics (sigmirror_*)',
+    summary: 'Prometheus metrics (sigmirror_*), of every serving process',
     auth: 'public',
-    responses: { '200': { description: 'text exposition format', content: text } },
+    responses: {
+      '200': { description: 'text exposition format', content: text },
+      '503': { description: 'listen.processes > 1 and the daemon process did not gather them in time', content: text },
+    },
   },
   {
     method: 'get',

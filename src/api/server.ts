@@ -38,6 +38,8 @@ export interface ApiParts {
   readonly tokens: TokensWatcher;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** The text /metrics answers with, when it is not this process's own registry (cluster). */
+  readonly scrapeMetrics?: (() => Promise<string>) | undefined;
 }
 
 /** The Koa app and the mirror's plain handler (the server dispatches /sigstore/ to it directly). */
@@ -53,6 +55,7 @@ export function buildApi(parts: ApiParts) {
     routers: [
       healthRoutes({
         metrics,
+        scrape: parts.scrapeMetrics,
         readiness: {
           redis: () => producer.depth().then(() => undefined),
           registries: () => registriesProblem(parts.registries),

@@ -11,6 +11,8 @@ export interface HealthDeps {
   readonly readiness: Readonly<Record<string, ReadinessCheck>>;
   /** Refreshes sampled metrics (queue depth) before a scrape. */
   readonly beforeScrape?: () => Promise<void>;
+  /** Replaces the local registry's text (a cluster API process asks the primary for every process's). */
+  readonly scrape?: (() => Promise<string>) | undefined;
 }
 
 /** How long one readiness check may take before it counts as failed. */
@@ -33,6 +35,14 @@ export function healthRoutes(deps: HealthDeps): Router {
     };
   });
   router.get('/metrics', async (ctx) => {
+    if (deps.scrape) {
+      // Partial counters would make rates jump: a failed gather is a failed scrape.
+      const text = await deps.scrape().catch((err: Error) => err);
+      ctx.status = text instanceof Error ? 503 : 200;
+      ctx.type = text instanceof Error ? 'text/plain' : deps.metrics.registry.contentType;
+      ctx.body = text instanceof Error ? `metrics unavailable: ${text.message}\n` : text;
+      return;
+    }
     await deps.beforeScrape?.().catch(() => undefined);
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();

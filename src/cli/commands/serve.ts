@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadDaemonConfig } from '../../config/index.js';
 import { startDaemon, type DaemonMode } from '../../daemon.js';
 import { createLogger } from '../../log.js';
+import { serveClusterMetrics } from '../../metrics-cluster.js';
 import { forkApiProcesses } from '../api-processes.js';
 
 /** serve and worker run until a signal: they print no results, so they have no --json. */
@@ -57,6 +58,11 @@ async function run(configFile: string | undefined, requested: DaemonMode): Promi
       : requested;
   const daemon = await startDaemon(loaded, logger, mode);
   const apiProcesses = !child && serverCount > 1 ? await forkApiProcesses(serverCount, logger) : undefined;
+  if (apiProcesses) {
+    serveClusterMetrics(daemon.metrics.registry, async () =>
+      daemon.metrics.queueDepth.set(await daemon.producer.depth()),
+    );
+  }
   logger.info(
     { redis: daemon.redisUrl, workers: mode.workers, api: daemon.address ?? null },
     'sigmirror is running',

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { redisAnswers } from '../../../src/redis/index.js';
 import { BUILT_CLI, CLI_ARGS } from '../../helpers/cli.js';
+import { rawRequest } from '../../helpers/http.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { requireTools } from '../../helpers/tools.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -74,9 +75,8 @@ test('serve with an invalid config file exits 1 naming file and line', async (t)
   );
 });
 
-test('listen.processes: 2 serves from two API processes sharing the port, replaces a crashed one; SIGTERM stops them all', async (t) => {
-  if (!requireTools(t, 'redis-server')) return;
-  t.timeout(60_000);
+/** `sigmirror serve` (the built CLI) with `listen.processes: 2` in its own process group. */
+async function serveTwoProcesses(t: ExecutionContext) {
   const dir = await tempDir(t);
   await writeTree(dir, {
     'sigmirror.yaml': `store:\n  path: ${dir}/var/store\nregistriesDir: ${dir}/rd\nlisten:\n  port: 0\n  processes: 2\nlog:\n  level: info\n`,
@@ -94,16 +94,23 @@ test('listen.processes: 2 serves from two API processes sharing the port, replac
       // already gone
     }
   });
-  let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const output = { log: '' };
+  child.stderr.on('data', (d: Buffer) => (output.log += d.toString()));
+  return { child, output };
+}
+
+test('listen.processes: 2 serves from two API processes sharing the port, replaces a crashed one; SIGTERM stops them all', async (t) => {
+  if (!requireTools(t, 'redis-server')) return;
+  t.timeout(60_000);
+  const { child, output } = await serveTwoProcesses(t);
   // Children log through their own stderr: their lines may arrive after the primary's.
-  const count = (text: string) => log.split(text).length - 1;
+  const count = (text: string) => output.log.split(text).length - 1;
   await waitFor(
     'the API processes',
-    () => log.includes('API processes listening') && count('"API listening"') >= 2,
+    () => output.log.includes('API processes listening') && count('"API listening"') >= 2,
     30_000,
   );
-  const lines = log
+  const lines = output.log
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -117,10 +124,43 @@ test('listen.processes: 2 serves from two API processes sharing the port, replac
   // A crashed server is replaced.
   process.kill(listening[0]!.pid as number, 'SIGKILL');
   await waitFor('a replacement', () => count('"API listening"') === 3, 30_000);
-  t.regex(log, /API process exited; starting another/);
+  t.regex(output.log, /API process exited; starting another/);
   t.is((await fetch(`http://${address}/healthz`)).status, 200);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   t.is(await exited, 0);
   await t.throwsAsync(fetch(`http://${address}/healthz`));
+});
+
+test('with listen.processes: 2, every scrape of /metrics counts the requests of all processes', async (t) => {
+  if (!requireTools(t, 'redis-server')) return;
+  t.timeout(60_000);
+  const { child, output } = await serveTwoProcesses(t);
+  await waitFor('the API processes', () => output.log.split('"API listening"').length - 1 >= 2, 30_000);
+  const address = /"address":"([^"]+)"/.exec(
+    output.log.slice(output.log.indexOf('"API listening"') - 300),
+  )?.[1];
+  const base = `http://${address}`;
+  // A new connection per request: the cluster hands connections to the two processes in turn.
+  const missing = `/sigstore/registry.example.com/ns/app@sha256=${'d'.repeat(64)}/signature-1`;
+  for (let i = 0; i < 20; i++) t.is((await rawRequest(base, missing)).status, 404);
+  const mirrorLine = (text: string) =>
+    text.split('\n').find((l) => l.startsWith('sigmirror_api_requests_total{route="/sigstore/*"'));
+  for (let scrape = 0; scrape < 4; scrape++) {
+    const r = await rawRequest(base, '/metrics');
+    t.is(r.status, 200);
+    t.is(
+      mirrorLine(r.body),
+      'sigmirror_api_requests_total{route="/sigstore/*",method="GET",status="404"} 20',
+    );
+    // Each of the three processes (the primary and two API processes) loaded registries.d once.
+    t.true(
+      r.body.includes('\nsigmirror_registries_reloads_total{result="applied"} 3\n'),
+      r.body.slice(0, 400),
+    );
+    t.true(r.body.includes('\nsigmirror_queue_depth 0\n'));
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  t.is(await exited, 0);
 });
