@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { startImportWorker } from '../workers/import.js';
 import { startResync } from '../workers/resync.js';
-import { buildApi, listen } from './api/index.js';
+import { buildApi, buildStatusApp, listen, listenPlain } from './api/index.js';
 import { TokensWatcher } from './auth/index.js';
 import { stateDirOf, type LoadedConfig } from './config/index.js';
 import { AgentPool, HostLimiter } from './fetch/index.js';
@@ -31,6 +31,8 @@ import {
 export interface DaemonMode {
   readonly workers: boolean;
   readonly api: boolean;
+  /** `sigmirror worker` only: /healthz, /readyz and /metrics on `worker.statusPort` when set. */
+  readonly statusServer?: boolean;
 }
 
 /** A running daemon. */
@@ -148,6 +150,19 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
       address = `${bound.address}:${bound.port}`;
       logger.info({ address }, 'API listening');
       stopping('HTTP server', () => new Promise<void>((resolve) => server.close(() => resolve())));
+    } else if (mode.statusServer && config.worker.statusPort !== undefined) {
+      const app = buildStatusApp({
+        config,
+        producer,
+        registries,
+        metrics,
+        logger: logger.child({ module: 'status' }),
+      });
+      const server = await listenPlain(app, config.worker.statusHost, config.worker.statusPort);
+      const bound = server.address() as AddressInfo;
+      address = `${bound.address}:${bound.port}`;
+      logger.info({ address }, 'worker status endpoint listening');
+      stopping('status server', () => new Promise<void>((resolve) => server.close(() => resolve())));
     }
     const reload = async () => {
       await Promise.all([registries.reload(), tokens.reload()]);

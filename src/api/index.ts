@@ -1,5 +1,5 @@
 export { createApp, type AppDeps } from './app.js';
-export { buildApi, listen, type ApiParts } from './server.js';
+export { buildApi, buildStatusApp, listen, listenPlain, type ApiParts } from './server.js';
 export { ApiError, ERRORS, type ErrorCode } from './errors.js';
 export { requireRole, principalOf, type AuthDeps } from './auth.js';
 export { parseMirrorPath, parseExtensionsName, type ImagePath } from './paths.js';

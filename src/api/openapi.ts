@@ -449,7 +449,10 @@ export const ROUTES: readonly RouteDoc[] = [
     auth: 'public',
     responses: {
       '200': { description: 'text exposition format', content: text },
-      '503': { description: 'listen.processes > 1 and the daemon process did not gather them in time', content: text },
+      '503': {
+        description: 'listen.processes > 1 and the daemon process did not gather them in time',
+        content: text,
+      },
     },
   },
   {

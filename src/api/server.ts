@@ -4,6 +4,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
+import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { TokensWatcher } from '../auth/index.js';
 import type { DaemonConfig } from '../config/index.js';
@@ -53,18 +54,7 @@ export function buildApi(parts: ApiParts) {
     metrics,
     pre: [mirror(mirrorDeps)],
     routers: [
-      healthRoutes({
-        metrics,
-        scrape: parts.scrapeMetrics,
-        readiness: {
-          redis: () => producer.depth().then(() => undefined),
-          registries: () => registriesProblem(parts.registries),
-          // The redis backend is as writable as Redis is reachable (the check above).
-          store: () =>
-            config.store.backend === 'fs' ? storeWritable(config.store.path) : Promise.resolve(undefined),
-        },
-        beforeScrape: async () => metrics.queueDepth.set(await producer.depth()),
-      }),
+      healthRoutes({ ...statusDeps(parts), scrape: parts.scrapeMetrics }),
       extensionsRoutes({ store, auth, defaultRegistry: config.api.defaultRegistry, maxBodyBytes, metrics }),
       imagesRoutes({ store, auth }),
       importsRoutes({ producer, auth, maxBodyBytes }),
@@ -92,18 +82,58 @@ export function buildApi(parts: ApiParts) {
   return Object.assign(app, { mirrorHandler: mirrorHandler(mirrorDeps) });
 }
 
+/** What `sigmirror worker` serves on `worker.statusPort`: /healthz, /readyz and /metrics only. */
+export function buildStatusApp(parts: StatusParts) {
+  return createApp({
+    logger: parts.logger,
+    metrics: parts.metrics,
+    routers: [healthRoutes(statusDeps(parts))],
+  });
+}
+
+type StatusParts = Pick<ApiParts, 'config' | 'producer' | 'registries' | 'metrics' | 'logger'>;
+
+/** Readiness checks and the queue-depth sampling, the same for the API and a worker. */
+function statusDeps(parts: StatusParts) {
+  const { config, producer, metrics } = parts;
+  return {
+    metrics,
+    readiness: {
+      redis: () => producer.depth().then(() => undefined),
+      registries: () => registriesProblem(parts.registries),
+      // The redis backend is as writable as Redis is reachable (the check above).
+      store: () =>
+        config.store.backend === 'fs' ? storeWritable(config.store.path) : Promise.resolve(undefined),
+    },
+    beforeScrape: async () => metrics.queueDepth.set(await producer.depth()),
+  };
+}
+
 /** Listens on host:port; resolves once bound. Mirror requests skip Koa entirely. */
 export async function listen(app: ReturnType<typeof buildApi>, host: string, port: number): Promise<Server> {
   const koa = app.callback();
   const fast = app.mirrorHandler;
-  const server = createServer((req, res) => {
-    if (req.url?.startsWith(MIRROR_PREFIX)) {
-      fast(req, res)?.catch((err: unknown) => {
-        app.emit('error', err);
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-    } else void koa(req, res);
-  });
+  return bind(
+    createServer((req, res) => {
+      if (req.url?.startsWith(MIRROR_PREFIX)) {
+        fast(req, res)?.catch((err: unknown) => {
+          app.emit('error', err);
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      } else void koa(req, res);
+    }),
+    host,
+    port,
+  );
+}
+
+/** Listens with a plain Koa app (the worker's status endpoint). */
+export function listenPlain(app: Koa, host: string, port: number): Promise<Server> {
+  return bind(createServer(app.callback()), host, port);
+}
+
+/** Binds with sane server timeouts; resolves once bound. */
+async function bind(server: Server, host: string, port: number): Promise<Server> {
   server.listen(port, host);
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = HEADERS_TIMEOUT_MS;

@@ -67,6 +67,13 @@ const importSchema = z.strictObject({
   lockDurationMs: z.number().int().min(1_000).max(600_000).default(30_000),
 });
 
+const workerSchema = z.strictObject({
+  /** `sigmirror worker` serves /healthz, /readyz and /metrics on this port; unset = no HTTP at all. */
+  statusPort: z.number().int().min(0).max(65535).optional(),
+  /** Address for statusPort. Default `127.0.0.1`. */
+  statusHost: z.string().min(1).default('127.0.0.1'),
+});
+
 const apiSchema = z.strictObject({
   /** Registry for signatures API names without a host (`/extensions/v2/<ns>/<name>/…`). Default none. */
   defaultRegistry: z.string().min(1).optional(),
@@ -104,6 +111,7 @@ export const daemonConfigSchema = z.strictObject({
   certsDirs: z.array(z.string().min(1)).default(['/etc/containers/certs.d', '/etc/docker/certs.d']),
   import: importSchema.default(importSchema.parse({})),
   api: apiSchema.default(apiSchema.parse({})),
+  worker: workerSchema.default(workerSchema.parse({})),
   notifications: notificationsSchema.default(notificationsSchema.parse({})),
   verify: verifySchema.default(verifySchema.parse({})),
   log: z

@@ -42,7 +42,9 @@ Examples:
   sigmirror worker --config /etc/sigmirror/sigmirror.yaml
 ${DAEMON_EXIT_CODES}`,
     )
-    .action((opts: { config?: string }) => run(opts.config, { workers: true, api: false }));
+    .action((opts: { config?: string }) =>
+      run(opts.config, { workers: true, api: false, statusServer: true }),
+    );
 }
 
 async function run(configFile: string | undefined, requested: DaemonMode): Promise<void> {

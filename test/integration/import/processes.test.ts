@@ -33,7 +33,7 @@ async function slowUpstream(t: ExecutionContext, delayMs: number): Promise<Upstr
   return up;
 }
 
-async function setup(t: ExecutionContext, upstream: string) {
+async function setup(t: ExecutionContext, upstream: string, extraConfig = '') {
   const prefix = await redisPrefix(t);
   if (!prefix) return undefined;
   const dir = await tempDir(t);
@@ -45,7 +45,7 @@ async function setup(t: ExecutionContext, upstream: string) {
       `store:\n  path: ${dir}/store`,
       `import:\n  lockDurationMs: 1500\n  recheckDelaysMs: []\n  resyncIntervalMs: 0`,
       `log:\n  level: info`,
-      '',
+      extraConfig,
     ].join('\n'),
   });
   return { dir, config: path.join(dir, 'sigmirror.yaml') };
@@ -128,4 +128,29 @@ test('import rejects tag references and reports failed jobs with exit 1', async 
   t.is(failed.code, 1);
   t.is(failed.stdout, `FAILED ${REF}: HTTP 403 from ${up.base}${sigPath(1)}\n`);
   t.true(failed.stderr.endsWith('sigmirror: 1 of 1 imports failed\n'));
+});
+
+test('a worker with worker.statusPort serves /healthz, /readyz and its own import metrics, nothing else', async (t) => {
+  t.timeout(60_000);
+  const up = await slowUpstream(t, 0);
+  const s = await setup(t, up.base, 'worker:\n  statusPort: 0\n');
+  if (!s) return;
+  const a = worker(t, s.config);
+  await waitFor('the status endpoint', () => a.log().includes('worker status endpoint listening'), 20_000);
+  const address = /"address":"([^"]+)","msg":"worker status endpoint listening"/.exec(a.log())?.[1];
+  const base = `http://${address}`;
+  t.is((await fetch(`${base}/healthz`)).status, 200);
+  t.like(await (await fetch(`${base}/readyz`)).json(), { status: 'ready' });
+  const waited = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait']);
+  t.is(waited.code, 0, waited.stderr);
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  t.true(metrics.includes('\nsigmirror_import_jobs_total{outcome="imported"} 1\n'), metrics.slice(0, 300));
+  t.true(metrics.includes(`\nsigmirror_store_signatures_added_total{source="import"} ${SIGS.length}\n`));
+  for (const route of [
+    `/sigstore/${REGISTRY}/team/app@sha256=${HEX}/signature-1`,
+    '/v1/images',
+    '/console',
+  ]) {
+    t.is((await fetch(`${base}${route}`)).status, 404, route);
+  }
 });
