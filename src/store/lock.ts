@@ -44,15 +44,20 @@ export class FileLocks {
 
   private async withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + LOCK_TIMEOUT_MS;
+    let ownerRemade = false;
     for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
       try {
         await link(await this.ownerFile(), lockPath);
         break;
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT')
-          this.owner = undefined; // the owner file was removed: make it again
-        else if (code !== 'EEXIST') throw err;
+        if (code === 'ENOENT' && !ownerRemade) {
+          // The owner file was removed (someone cleaned .locks): make it again, once.
+          this.owner = undefined;
+          ownerRemade = true;
+        } else if (code === 'ENOENT') {
+          throw new Error(`cannot take store lock ${lockPath}: its directory does not exist`);
+        } else if (code !== 'EEXIST') throw err;
         else if (await isStale(lockPath)) await unlink(lockPath).catch(() => undefined);
         else if (Date.now() > deadline)
           throw new Error(`store lock ${lockPath} still held after ${LOCK_TIMEOUT_MS} ms`);

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { makeDirectoryDurable, syncDirectory } from '../../src/store/dir-sync.js';
@@ -46,6 +46,19 @@ test('a second holder waits until the first releases the lock', async (t) => {
   release();
   await Promise.all([held, waiting]);
   t.deepEqual(order, ['first in', 'first out', 'second in']);
+});
+
+test('a lock in a missing directory is a clear error; a removed owner file is made again', async (t) => {
+  const dir = await tempDir(t);
+  const locks = new FileLocks(path.join(dir, '.locks'));
+  await t.throwsAsync(
+    locks.with(path.join(dir, 'missing', 'x.lock'), async () => undefined),
+    {
+      message: `cannot take store lock ${path.join(dir, 'missing', 'x.lock')}: its directory does not exist`,
+    },
+  );
+  await rm(path.join(dir, '.locks'), { recursive: true });
+  t.is(await locks.with(path.join(dir, 'x.lock'), async () => 'held'), 'held');
 });
 
 test('owner files of dead processes are removed when locking starts', async (t) => {
