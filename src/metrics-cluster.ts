@@ -21,6 +21,7 @@ interface Message {
   readonly type: string;
   readonly id: number;
   readonly text?: string;
+  readonly error?: string;
   readonly metrics?: unknown;
 }
 
@@ -30,7 +31,7 @@ const isMessage = (m: unknown): m is Message =>
   typeof m === 'object' && m !== null && typeof (m as Message).type === 'string';
 
 /** In the primary: answers API processes' scrapes with the metrics of every process. */
-export function serveClusterMetrics(registry: Registry, refresh: () => Promise<void>): () => void {
+export function serveClusterMetrics(registry: Registry, refresh: () => Promise<void>): void {
   let next = 0;
   const pending = new Map<number, { metrics: MetricsJson[]; left: Set<Worker>; done: () => void }>();
   const onMessage = (worker: Worker, message: unknown) => {
@@ -43,6 +44,8 @@ export function serveClusterMetrics(registry: Registry, refresh: () => Promise<v
     } else if (message.type === ASK) {
       void merged().then(
         (text) => worker.isConnected() && worker.send({ type: ANSWER, id: message.id, text }),
+        (err: Error) =>
+          worker.isConnected() && worker.send({ type: ANSWER, id: message.id, error: err.message }),
       );
     }
   };
@@ -65,13 +68,12 @@ export function serveClusterMetrics(registry: Registry, refresh: () => Promise<v
     return AggregatorRegistry.aggregate(gather.metrics).metrics();
   };
   cluster.on('message', onMessage);
-  return () => cluster.off('message', onMessage);
 }
 
 /** In an API process: answers the primary's collections; returns the scrape function for /metrics. */
 export function clusterMetricsScrape(registry: Registry): () => Promise<string> {
   let next = 0;
-  const waiting = new Map<number, (text: string) => void>();
+  const waiting = new Map<number, (answer: Message) => void>();
   process.on('message', (message: unknown) => {
     if (!isMessage(message)) return;
     if (message.type === COLLECT) {
@@ -79,7 +81,7 @@ export function clusterMetricsScrape(registry: Registry): () => Promise<string> 
         .getMetricsAsJSON()
         .then((metrics) => process.send?.({ type: COLLECTED, id: message.id, metrics }));
     } else if (message.type === ANSWER) {
-      waiting.get(message.id)?.(message.text ?? '');
+      waiting.get(message.id)?.(message);
       waiting.delete(message.id);
     }
   });
@@ -90,9 +92,11 @@ export function clusterMetricsScrape(registry: Registry): () => Promise<string> 
         waiting.delete(id);
         reject(new Error(`the primary process did not answer within ${2 * GATHER_TIMEOUT_MS} ms`));
       }, 2 * GATHER_TIMEOUT_MS);
-      waiting.set(id, (text) => {
+      waiting.set(id, (answer) => {
         clearTimeout(timer);
-        resolve(text);
+        if (answer.error !== undefined)
+          reject(new Error(`the primary process could not gather them: ${answer.error}`));
+        else resolve(answer.text ?? '');
       });
       process.send?.({ type: ASK, id });
     });

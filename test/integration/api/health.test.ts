@@ -108,3 +108,24 @@ test('auth: anonymous reads, 401 with a challenge, 403 without the role, admin i
   });
   t.is(await admin.text(), 'audited');
 });
+
+test('a scrape gathered from other processes answers their text, or 503 when the gathering fails', async (t) => {
+  const metrics = createMetrics(false);
+  const serve = (scrape: () => Promise<string>) =>
+    serveApp(
+      t,
+      createApp({
+        logger: pino({ level: 'silent' }),
+        metrics,
+        routers: [healthRoutes({ metrics, readiness: {}, scrape })],
+      }),
+    );
+  const ok = await fetch(`${await serve(async () => 'sigmirror_x 3\n')}/metrics`);
+  t.is(ok.status, 200);
+  t.is(await ok.text(), 'sigmirror_x 3\n');
+  const failed = await fetch(
+    `${await serve(() => Promise.reject(new Error('the primary process did not answer within 4000 ms')))}/metrics`,
+  );
+  t.is(failed.status, 503);
+  t.is(await failed.text(), 'metrics unavailable: the primary process did not answer within 4000 ms\n');
+});
