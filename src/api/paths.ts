@@ -2,7 +2,7 @@
  * Parsing of the image paths the API serves, validated before anything touches the store
  * (no traversal: every component must match the distribution grammar; `..`, encoded slashes,
  * NUL and overlong names never pass). Pure.
- * Keep in sync with ../shared/spec/lookaside.md §Serving and extensions-api.md §Addressing.
+ * Keep in sync with docs/spec/lookaside.md §Serving and extensions-api.md §Addressing.
  */
 import { anchoredDomainRegexp, anchoredPathComponentRegexp } from '../reference/index.js';
 import { ApiError } from './errors.js';

@@ -1,6 +1,6 @@
 /**
  * The signatures API's wire object (OpenShift registry "extensions" compatible), validated on PUT
- * before anything is written. Keep in sync with ../shared/spec/extensions-api.md §Wire format and
+ * before anything is written. Keep in sync with docs/spec/extensions-api.md §Wire format and
  * §Validation on PUT.
  */
 import { z } from 'zod';

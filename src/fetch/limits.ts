@@ -1,6 +1,6 @@
 /**
  * Every limit of upstream fetching, with its reason (containers/image internal/iolimits).
- * Keep in sync with ../shared/spec/lookaside.md §Reading.
+ * Keep in sync with docs/spec/lookaside.md §Reading.
  */
 
 /** containers/image reads at most 4 MiB per signature; more is not a signature. */

@@ -3,7 +3,7 @@
  * containers/image does (docker_image_src.go appendSignaturesFromLookaside), with sigmirror's
  * guards: a 200 that is not an OpenPGP message (an HTML soft-404) ends the list with a warning,
  * and a 403 ends it only where the host is configured to answer 403 for missing keys.
- * Keep in sync with ../shared/spec/lookaside.md §Reading.
+ * Keep in sync with docs/spec/lookaside.md §Reading.
  */
 import type { Logger } from 'pino';
 import type { AgentPool } from './agent.js';

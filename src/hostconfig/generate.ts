@@ -2,7 +2,7 @@
  * `sigmirror host-config`'s output: a registries.d file pointing hosts' lookaside at the mirror
  * and a policy.json requiring signatures by the given keys. Pure and byte-stable: scopes sorted,
  * fixed key order, 2-space JSON, both files ending in a newline.
- * Keep in sync with ../shared/spec/registries-d.md and ../shared/spec/policy-json.md.
+ * Keep in sync with docs/spec/registries-d.md and docs/spec/policy-json.md.
  */
 import path from 'node:path';
 import { HostConfigError } from './errors.js';

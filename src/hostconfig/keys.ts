@@ -1,7 +1,7 @@
 /**
  * The public keys a generated policy trusts: paths on the host (`keyPath`/`keyPaths`) or one
  * embedded keyring (`keyData`). Pure: the CLI reads the files. Keep in sync with
- * ../shared/spec/policy-json.md §Requirement kinds (signedBy).
+ * docs/spec/policy-json.md §Requirement kinds (signedBy).
  */
 import { HostConfigError } from './errors.js';
 

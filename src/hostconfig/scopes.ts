@@ -1,7 +1,7 @@
 /**
  * Registry and mirror names as registries.d and policy.json scopes, and the lookaside path a
- * host then reads from. Pure. Keep in sync with ../shared/spec/registries-d.md §Scopes and
- * ../shared/spec/simple-signing.md §Identity rules (remapIdentity).
+ * host then reads from. Pure. Keep in sync with docs/spec/registries-d.md §Scopes and
+ * docs/spec/simple-signing.md §Identity rules (remapIdentity).
  */
 import { ReferenceError, parseNormalizedReference } from '../reference/index.js';
 import { HostConfigError } from './errors.js';

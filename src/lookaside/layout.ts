@@ -1,5 +1,5 @@
 /**
- * The lookaside layout, one place for it (keep in sync with ../shared/spec/lookaside.md §Layout):
+ * The lookaside layout, one place for it (keep in sync with docs/spec/lookaside.md §Layout):
  *
  *   <base>/<repository path>@sha256=<hex>/signature-1      image layout (containers/image)
  *                                        /signature-2 …

@@ -3,7 +3,7 @@
  * for the reference (scope.ts), then ALL of its requirements must allow the image. Unlike the host,
  * every requirement is evaluated (the host stops at the first denial) so that each can be reported;
  * the first one that does not allow decides the reason, as the host's error would say.
- * Keep in sync with ../shared/spec/policy-json.md.
+ * Keep in sync with docs/spec/policy-json.md.
  */
 import { referenceString } from '../reference/index.js';
 import { checkPolicyImage, imageName, type PolicyImage } from './image.js';

@@ -2,7 +2,7 @@
  * Strict policy.json parsing, as containers/image 5.23 does it (signature/policy_config.go): an
  * unknown key, a duplicated key, a wrong type, an unknown requirement or identity kind, or an empty
  * requirement list is an error, reported with its JSON path and line. Pure.
- * Keep in sync with ../shared/spec/policy-json.md §Shape and §Requirement kinds.
+ * Keep in sync with docs/spec/policy-json.md §Shape and §Requirement kinds.
  */
 import { z } from 'zod';
 import {

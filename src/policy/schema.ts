@@ -1,7 +1,7 @@
 /**
  * The requirement and signedIdentity shapes of policy.json, field by field as containers/image 5.23
  * accepts them (signature/policy_types.go, policy_config.go). Every object is strict: a typo is an
- * error, never a silently ignored constraint. Keep in sync with ../shared/spec/policy-json.md.
+ * error, never a silently ignored constraint. Keep in sync with docs/spec/policy-json.md.
  */
 import { z } from 'zod';
 import {

@@ -3,7 +3,7 @@
  * the `docker` transport's scopes in registries.d's order — the identity (`name:tag` or
  * `name@digest`), the name and its parents down to `host[:port]`, wildcard hosts `*.example.com`
  * — then the transport's `""` scope, then `default`. The first scope present wins, even when a
- * less specific one exists. Pure. Keep in sync with ../shared/spec/policy-json.md §Shape.
+ * less specific one exists. Pure. Keep in sync with docs/spec/policy-json.md §Shape.
  */
 import { candidateScopes, type DockerReference } from '../reference/index.js';
 import { formatJsonPath } from './json-document.js';

@@ -3,7 +3,7 @@
  * is accepted — made by one of the requirement's keys, payload valid, manifest digest equal to the
  * image's, signed reference accepted by `signedIdentity` (default matchRepoDigestOrExact).
  * Every signature is judged (not only up to the first accepted one) so that each can be reported.
- * Keep in sync with ../shared/spec/policy-json.md §Requirement kinds.
+ * Keep in sync with docs/spec/policy-json.md §Requirement kinds.
  */
 import {
   DEFAULT_SIGNED_IDENTITY,

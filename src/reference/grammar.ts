@@ -1,6 +1,6 @@
 /**
  * The docker reference grammar, as containers/image 5.23 vendors it (docker/reference/regexp.go).
- * Keep in sync with ../shared/spec/registries-d.md §Scopes and distribution/reference.
+ * Keep in sync with docs/spec/registries-d.md §Scopes and distribution/reference.
  *
  *   reference := name [ ":" tag ] [ "@" digest ]
  *   name      := [domain '/'] path-component ['/' path-component]*

@@ -2,7 +2,7 @@
  * The scope candidates of a reference, most specific first, exactly as containers/image builds them
  * (docker_transport.go PolicyConfigurationIdentity, policyconfiguration/naming.go
  * DockerReferenceNamespaces). Used by registries.d and policy.json alike.
- * Keep in sync with ../shared/spec/registries-d.md §Scopes and the matching order.
+ * Keep in sync with docs/spec/registries-d.md §Scopes and the matching order.
  */
 import { referenceString, type DockerReference } from './parse.js';
 

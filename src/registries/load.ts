@@ -1,7 +1,7 @@
 /**
  * registries.d directory → one merged, immutable configuration, as containers/image's
  * loadAndMergeConfig does it. Pure apart from reading the directory: re-runnable at any time.
- * Keep in sync with ../shared/spec/registries-d.md §Files.
+ * Keep in sync with docs/spec/registries-d.md §Files.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';

@@ -2,7 +2,7 @@
  * Which lookaside serves (read) or receives (write) a reference's signatures: containers/image's
  * signatureTopLevel and useSigstoreAttachments, as a map walk over the reference's candidate
  * scopes (never a scan of all scopes). Pure.
- * Keep in sync with ../shared/spec/registries-d.md §Scopes and the matching order.
+ * Keep in sync with docs/spec/registries-d.md §Scopes and the matching order.
  */
 import os from 'node:os';
 import { candidateScopes, type DockerReference } from '../reference/index.js';

@@ -1,6 +1,6 @@
 /**
  * One registries.d file, decoded as leniently as containers/image does it (docker/registries_d.go
- * with yaml.v3, no strict mode). Keep in sync with ../shared/spec/registries-d.md §Files.
+ * with yaml.v3, no strict mode). Keep in sync with docs/spec/registries-d.md §Files.
  *
  * yaml.v3 semantics mirrored here: any scalar decodes into a string field (`lookaside: 123` is
  * "123"), null leaves the zero value, a bool field also takes YAML 1.1 words (`yes`, `off`), and

@@ -1,7 +1,7 @@
 /**
  * Would Go's net/url.Parse accept this lookaside URL, and could containers/image use it?
  * containers/image parses a registries.d URL only when a reference resolves to it
- * (../shared/spec/registries-d.md §Files), so these findings apply to the scopes using the URL.
+ * (docs/spec/registries-d.md §Files), so these findings apply to the scopes using the URL.
  */
 
 /** Schemes containers/image reads and writes lookaside signatures with. */

@@ -2,7 +2,7 @@
  * Checks one signature packet over a literal's data with a trusted key: v4/v6 through openpgp.js,
  * v3 (RFC 4880 §5.2.2, which openpgp.js drops silently) by hand with node:crypto. Judges the key
  * and the signature at verification time, as gpgme does for hosts.
- * Keep in sync with ../shared/spec/simple-signing.md §Verification step 1 and §Pitfalls.
+ * Keep in sync with docs/spec/simple-signing.md §Verification step 1 and §Pitfalls.
  */
 import { createHash, verify as rsaVerify } from 'node:crypto';
 import * as openpgp from 'openpgp';

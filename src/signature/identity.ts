@@ -1,7 +1,7 @@
 /**
  * policy.json `signedIdentity` rules: does a signature's (untrusted, already verified) docker
  * reference S match the image reference I? containers/image signature/policy_reference_match.go.
- * Pure. Keep in sync with ../shared/spec/simple-signing.md §Identity rules.
+ * Pure. Keep in sync with docs/spec/simple-signing.md §Identity rules.
  */
 import { parseNormalizedReference, referenceString, type DockerReference } from '../reference/index.js';
 

@@ -1,7 +1,7 @@
 /**
  * Simple-signing payload → untrusted fields (containers/image signature/simple.go
  * untrustedSignature.UnmarshalJSON, strict). Nothing here is trusted: callers that have not run
- * verify must treat every field as a claim. Keep in sync with ../shared/spec/simple-signing.md §Payload.
+ * verify must treat every field as a claim. Keep in sync with docs/spec/simple-signing.md §Payload.
  */
 import { digestProblem, parseNormalizedReference, ReferenceError } from '../reference/index.js';
 

@@ -2,7 +2,7 @@
  * Making a simple-signing signature (containers/image signature/simple.go newUntrustedSignature +
  * the gpgme mechanism's Sign): a binary OpenPGP signed message over the payload JSON, keys in
  * containers/image's order of output (sorted), hosts verify it like any other.
- * Keep in sync with ../shared/spec/simple-signing.md §Payload.
+ * Keep in sync with docs/spec/simple-signing.md §Payload.
  */
 import * as openpgp from 'openpgp';
 

@@ -1,7 +1,7 @@
 /**
  * verifySignature: the only way to a VerifiedSignature. containers/image's order
  * (signature/simple.go verifyAndExtractSignature): OpenPGP → payload → digest → identity; the
- * first failing step decides. Keep in sync with ../shared/spec/simple-signing.md §Verification.
+ * first failing step decides. Keep in sync with docs/spec/simple-signing.md §Verification.
  */
 import { dearmor, isArmored, isCleartext } from './armor.js';
 import { parseCleartext } from './cleartext.js';

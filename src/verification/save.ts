@@ -2,7 +2,7 @@
  * `--save`: one verification record per signature, appended to its history, in OpenShift's shape
  * (Trusted and ForImage conditions, issuedBy) plus sigmirror's facts. A failed check is recorded
  * as failed conditions; nothing is ever deleted or blanked (openshift/origin#16301).
- * Keep in sync with ../shared/spec/simple-signing.md §sigmirror's verify.
+ * Keep in sync with docs/spec/simple-signing.md §sigmirror's verify.
  */
 import type { ImageKey, SignatureStore, VerificationRecord } from '../store/index.js';
 import type { ImageVerification, SignatureReport } from './verify-image.js';

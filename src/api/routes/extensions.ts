@@ -1,7 +1,7 @@
 /**
  * The signatures API, OpenShift registry compatible:
  * `GET|HEAD|PUT /extensions/v2/<name>/signatures/<digest>`, sharing the store with the mirror
- * (a PUT becomes the next signature-N). Keep in sync with ../shared/spec/extensions-api.md.
+ * (a PUT becomes the next signature-N). Keep in sync with docs/spec/extensions-api.md.
  */
 import Router from '@koa/router';
 import type { AuthDeps } from '../auth.js';

@@ -2,7 +2,7 @@
  * The read-only lookaside mirror: `GET|HEAD /sigstore/<registry>/<repo>@sha256=<hex>/signature-<N>`
  * answers exactly what a static sigstore would: the raw bytes, or a real 404 for the first missing
  * index and everything after it. Never HTML, listings or redirects.
- * Keep in sync with ../shared/spec/lookaside.md §Serving.
+ * Keep in sync with docs/spec/lookaside.md §Serving.
  *
  * This is the hot path, so it is a plain node:http handler (the server dispatches to it before
  * Koa); the Koa middleware below wraps the same handler for apps built with createApp.

@@ -1,7 +1,7 @@
 /**
  * `sigmirror policy check`: would a host with this policy.json accept the image, given the
  * signatures sigmirror holds for it? Prints the section that decided, each requirement's verdict
- * and reason, and for signedBy each signature's verdict. Spec: ../shared/spec/policy-json.md.
+ * and reason, and for signedBy each signature's verdict. Spec: docs/spec/policy-json.md.
  */
 import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
