@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AgentPool, fetchSignatureList } from '../src/fetch/index.js';
 import { createFsStore, type ImageKey } from '../src/store/index.js';
+import { syntheticSignature } from '../test/helpers/synthetic-signature.js';
 
 const CONCURRENCY = 64;
 
@@ -36,7 +37,7 @@ export async function storeAlone(
   imageOf: (i: number) => ImageKey,
 ): Promise<number> {
   const store = createFsStore({ root: path.join(dir, 'store-alone') });
-  const signature = () => ({ bytes: Buffer.concat([Buffer.from([0xa3, 0x01]), randomBytes(700)]) });
+  const signature = () => ({ bytes: syntheticSignature(randomBytes(16).toString('hex'), 700) });
   return rate(count, (i) => store.append(imageOf(i), [signature(), signature()], { origin: 'import' }));
 }
 

@@ -13,6 +13,7 @@ import { ImportProducer } from '../src/queue/index.js';
 import { fetchAlone, fsyncedFilesPerSecond, storeAlone } from './import-parts.js';
 import { startNginx, wrk } from './nginx.js';
 import type { BenchRow } from './table.js';
+import { syntheticSignature } from '../test/helpers/synthetic-signature.js';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
 const REGISTRY = 'bench.example.com';
@@ -32,7 +33,7 @@ export async function benchImport(): Promise<BenchRow[]> {
       for (const n of [1, 2])
         await writeFile(
           path.join(imageDir, `signature-${n}`),
-          Buffer.concat([Buffer.from([0xa3, 0x01]), randomBytes(700)]),
+          syntheticSignature(randomBytes(16).toString('hex'), 700),
         );
       for (const n of [1, 2, 3]) paths.push(`/ns/app${i}@sha256=${digestOf(i)}/signature-${n}`);
     }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createFsStore } from '../src/store/index.js';
 import { freePort, startNginx, wrk } from './nginx.js';
 import type { BenchRow } from './table.js';
+import { syntheticSignature } from '../test/helpers/synthetic-signature.js';
 
 const PATHS = 10_000;
 const REGISTRY = 'bench.example.com';
@@ -29,7 +30,7 @@ export async function benchServe(): Promise<BenchRow[]> {
     for (let i = 0; i < PATHS / 2; i++) {
       const hex = createHash('sha256').update(`serve-${i}`).digest('hex');
       const sigs = [0, 1].map(() => ({
-        bytes: Buffer.concat([Buffer.from([0xa3, 0x01]), randomBytes(900)]),
+        bytes: syntheticSignature(randomBytes(16).toString('hex'), 900),
       }));
       await store.append({ registry: REGISTRY, repository: `ns/app${i}`, digest: `sha256:${hex}` }, sigs, {
         origin: 'import',

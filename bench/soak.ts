@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { tokenHash } from '../src/auth/index.js';
 import { freePort } from './nginx.js';
+import { syntheticSignature } from '../test/helpers/synthetic-signature.js';
 
 const REDIS_URL = process.env.SIGMIRROR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REGISTRY = 'registry.example.com';
@@ -33,7 +34,7 @@ const minutes = Number(process.argv[process.argv.indexOf('--minutes') + 1] ?? 2)
 if (!(minutes > 0)) throw new Error('usage: npm run soak -- --minutes N');
 const warmupMs = Math.min(60_000, (minutes * 60_000) / 4);
 const hex = (n: number) => n.toString(16).padStart(64, '0');
-const signature = (n: number, i: number) => Buffer.from(`\xa3\x01soak-${n}-${i}`, 'latin1');
+const signature = (n: number, i: number) => syntheticSignature(`soak-${n}-${i}`);
 
 const counts: Record<string, number> = { reads: 0, read200: 0, read404: 0, imports: 0, edits: 0, hups: 0 };
 const errors: Record<string, number> = {};

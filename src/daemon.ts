@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { startImportWorker } from '../workers/import.js';
 import { startResync } from '../workers/resync.js';
-import { buildApi, buildStatusApp, listen, listenPlain } from './api/index.js';
+import { buildApi, buildStatusApp, listen } from './api/index.js';
 import { TokensWatcher } from './auth/index.js';
 import { stateDirOf, type LoadedConfig } from './config/index.js';
 import { AgentPool, HostLimiter } from './fetch/index.js';
@@ -110,6 +110,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
           hosts: new HostLimiter(config.import.perHostConcurrency),
           limits: config.import,
           treat403AsMissing: new Set(config.import.treat403AsMissing),
+          crossHostRedirects: new Set(config.import.crossHostRedirects),
           onFetchEvent: (kind) => metrics.fetchEvents.inc({ kind }),
           describe: (bytes, image) => signatureMetadata(bytes, image.digest),
         },
@@ -145,7 +146,12 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         // A cluster API process reports the metrics of every process (metrics-cluster.ts).
         scrapeMetrics: cluster.isWorker ? clusterMetricsScrape(metrics.registry) : undefined,
       });
-      const server = await listen(app, config.listen.host, config.listen.port);
+      const server = await listen(
+        app,
+        config.listen.host,
+        config.listen.port,
+        logger.child({ module: 'api' }),
+      );
       const bound = server.address() as AddressInfo;
       address = `${bound.address}:${bound.port}`;
       logger.info({ address }, 'API listening');
@@ -158,7 +164,12 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         metrics,
         logger: logger.child({ module: 'status' }),
       });
-      const server = await listenPlain(app, config.worker.statusHost, config.worker.statusPort);
+      const server = await listen(
+        app,
+        config.worker.statusHost,
+        config.worker.statusPort,
+        logger.child({ module: 'status' }),
+      );
       const bound = server.address() as AddressInfo;
       address = `${bound.address}:${bound.port}`;
       logger.info({ address }, 'worker status endpoint listening');

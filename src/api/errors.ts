@@ -16,9 +16,12 @@ export const ERRORS = {
   DENIED: [403, 'requested access to the resource is denied'],
   NOT_FOUND: [404, 'not found'],
   METHOD_NOT_ALLOWED: [405, 'method not allowed'],
+  REQUEST_TIMEOUT: [408, 'request timeout'],
   SIGNATURE_EXISTS: [409, 'signature already exists'],
+  SIGNATURE_LIMIT: [409, 'the image has the most signatures allowed'],
   SIZE_INVALID: [413, 'request body too large'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'unsupported media type'],
+  HEADERS_TOO_LARGE: [431, 'request header fields too large'],
   UNAVAILABLE: [503, 'service unavailable'],
   INTERNAL: [500, 'internal server error'],
 } as const satisfies Record<string, readonly [number, string]>;
@@ -48,9 +51,11 @@ export function errorRenderer(logger: Logger): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) throw new ApiError('NOT_FOUND');
     } catch (err) {
       const apiError = toApiError(err);
-      if (apiError.status >= 500) logger.error({ err, reqId: ctx.state.reqId }, 'request failed');
+      // An unexpected failure is logged once with its stack; expected ones (4xx, 503) are not.
+      if (apiError.code === 'INTERNAL') logger.error({ err, reqId: ctx.state.reqId }, 'request failed');
       ctx.status = apiError.status;
       ctx.set(apiError.headers);
+      if (apiError.status >= 500) ctx.set('Cache-Control', 'no-store');
       const shown =
         apiError.status >= 500 && apiError.code === 'INTERNAL' ? ERRORS.INTERNAL[1] : apiError.message;
       const entry: Record<string, unknown> = { code: apiError.code, message: shown };
@@ -65,6 +70,7 @@ function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const status = (err as { status?: number }).status;
   if (status === 413) return new ApiError('SIZE_INVALID');
+  if (status === 405) return new ApiError('METHOD_NOT_ALLOWED');
   if (status !== undefined && status >= 400 && status < 500)
     return new ApiError('BAD_REQUEST', (err as Error).message);
   return new ApiError('INTERNAL', (err as Error)?.message);

@@ -1,7 +1,8 @@
 export { createApp, type AppDeps } from './app.js';
-export { buildApi, buildStatusApp, listen, listenPlain, type ApiParts } from './server.js';
+export { buildApi, buildStatusApp, type ApiParts } from './server.js';
+export { listen, type Servable } from './listen.js';
 export { ApiError, ERRORS, type ErrorCode } from './errors.js';
 export { requireRole, principalOf, type AuthDeps } from './auth.js';
 export { parseMirrorPath, parseExtensionsName, type ImagePath } from './paths.js';
-export { mirror, mirrorHandler, MIRROR_PREFIX } from './routes/mirror.js';
+export { mirrorHandler, MIRROR_PREFIX } from './routes/mirror.js';
 export { healthRoutes, type ReadinessCheck } from './routes/health.js';

@@ -4,6 +4,7 @@
  * NUL and overlong names never pass). Pure.
  * Keep in sync with docs/spec/lookaside.md §Serving and extensions-api.md §Addressing.
  */
+import { MAX_SIGNATURE_INDEX } from '../limits.js';
 import { anchoredDomainRegexp, anchoredPathComponentRegexp } from '../reference/index.js';
 import { ApiError } from './errors.js';
 
@@ -16,18 +17,21 @@ export interface ImagePath {
 
 /** Longest repository name, domain included (distribution's limit). */
 const NAME_MAX = 255;
-/** Highest signature index served; containers/image reads at most 128. */
-export const MAX_SIGNATURE_INDEX = 1024;
+/** Highest signature index served (src/limits.ts). */
+export { MAX_SIGNATURE_INDEX };
 
 const SHA256 = /^sha256:[a-f0-9]{64}$/;
+const DIGEST_MARK = '@sha256=';
+/** A name of NAME_MAX, the digest and the longest index: anything longer is not a mirror path. */
+const MIRROR_PATH_MAX = NAME_MAX + DIGEST_MARK.length + 64 + '/signature-1024'.length;
 
 /** Validates `registry` and `repository` components; throws NAME_INVALID. */
 export function validateName(registry: string, repository: string): void {
-  const components = repository.split('/');
+  // The length first: no pattern runs over more than a valid name's length.
   const valid =
-    anchoredDomainRegexp.test(registry) &&
     registry.length + 1 + repository.length <= NAME_MAX &&
-    components.every((c) => anchoredPathComponentRegexp.test(c));
+    anchoredDomainRegexp.test(registry) &&
+    repository.split('/').every((c) => anchoredPathComponentRegexp.test(c));
   if (!valid)
     throw new ApiError('NAME_INVALID', `invalid repository name "${registry}/${repository}"`.slice(0, 300));
 }
@@ -40,19 +44,25 @@ export function validateDigest(digest: string): void {
 /**
  * `/sigstore/<registry>/<repository>@sha256=<hex>/signature-<N>` (the part after `/sigstore/`,
  * raw, not URL-decoded) → image and index; undefined when it is not such a path (→ 404).
+ * Split by hand from the end (no pattern over the whole name), then validated by the grammar.
  */
 export function parseMirrorPath(rest: string): { image: ImagePath; index: number } | undefined {
-  const m = /^([^/]+)\/(.+)@sha256=([a-f0-9]{64})\/signature-([1-9][0-9]{0,3})$/.exec(rest);
-  if (!m) return undefined;
-  const [, registry, repository, hex, n] = m as unknown as [string, string, string, string, string];
-  const index = Number(n);
+  if (rest.length > MIRROR_PATH_MAX) return undefined;
+  const slash = rest.indexOf('/');
+  const at = rest.lastIndexOf(DIGEST_MARK);
+  if (slash <= 0 || at <= slash + 1) return undefined;
+  const tail = /^([a-f0-9]{64})\/signature-([1-9]\d{0,3})$/.exec(rest.slice(at + DIGEST_MARK.length));
+  if (!tail) return undefined;
+  const index = Number(tail[2]);
   if (index > MAX_SIGNATURE_INDEX) return undefined;
+  const registry = rest.slice(0, slash);
+  const repository = rest.slice(slash + 1, at);
   try {
     validateName(registry, repository);
   } catch {
     return undefined;
   }
-  return { image: { registry, repository, digest: `sha256:${hex}` }, index };
+  return { image: { registry, repository, digest: `sha256:${tail[1]}` }, index };
 }
 
 /**

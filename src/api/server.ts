@@ -1,10 +1,8 @@
 /**
- * Builds the whole API from the daemon's parts and listens with sane server timeouts.
+ * Builds the whole API from the daemon's parts (listen.ts binds it).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import type Koa from 'koa';
 import type { Logger } from 'pino';
 import type { TokensWatcher } from '../auth/index.js';
 import type { DaemonConfig } from '../config/index.js';
@@ -18,18 +16,13 @@ import { extensionsRoutes } from './routes/extensions.js';
 import { healthRoutes } from './routes/health.js';
 import { imagesRoutes } from './routes/images.js';
 import { importsRoutes } from './routes/imports.js';
-import { MIRROR_PREFIX, mirror, mirrorHandler } from './routes/mirror.js';
+import { mirrorHandler } from './routes/mirror.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { consoleDataSource } from './console/index.js';
 import { consoleRoutes } from './routes/console.js';
 import { statusRoutes } from './routes/status.js';
 import { verifyRoutes } from './routes/verify.js';
-
-/** A whole request must arrive within this (slow-body attacks); signatures are small. */
-const REQUEST_TIMEOUT_MS = 30_000;
-const HEADERS_TIMEOUT_MS = 10_000;
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface ApiParts {
   readonly config: DaemonConfig;
@@ -48,14 +41,19 @@ export function buildApi(parts: ApiParts) {
   const { config, store, producer, metrics, logger } = parts;
   const auth = { tokens: () => parts.tokens.current(), anonymousRead: config.auth.anonymousRead };
   const maxBodyBytes = config.api.maxBodyBytes;
-  const mirrorDeps = { store, metrics };
   const app = createApp({
     logger,
     metrics,
-    pre: [mirror(mirrorDeps)],
     routers: [
       healthRoutes({ ...statusDeps(parts), scrape: parts.scrapeMetrics }),
-      extensionsRoutes({ store, auth, defaultRegistry: config.api.defaultRegistry, maxBodyBytes, metrics }),
+      extensionsRoutes({
+        store,
+        auth,
+        defaultRegistry: config.api.defaultRegistry,
+        maxBodyBytes,
+        maxSignatureBytes: config.import.maxSignatureBytes,
+        metrics,
+      }),
       imagesRoutes({ store, auth }),
       importsRoutes({ producer, auth, maxBodyBytes }),
       notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
@@ -79,7 +77,7 @@ export function buildApi(parts: ApiParts) {
       openApiRoutes(),
     ],
   });
-  return Object.assign(app, { mirrorHandler: mirrorHandler(mirrorDeps) });
+  return Object.assign(app, { mirrorHandler: mirrorHandler({ store, metrics, auth, logger }) });
 }
 
 /** What `sigmirror worker` serves on `worker.statusPort`: /healthz, /readyz and /metrics only. */
@@ -107,42 +105,6 @@ function statusDeps(parts: StatusParts) {
     },
     beforeScrape: async () => metrics.queueDepth.set(await producer.depth()),
   };
-}
-
-/** Listens on host:port; resolves once bound. Mirror requests skip Koa entirely. */
-export async function listen(app: ReturnType<typeof buildApi>, host: string, port: number): Promise<Server> {
-  const koa = app.callback();
-  const fast = app.mirrorHandler;
-  return bind(
-    createServer((req, res) => {
-      if (req.url?.startsWith(MIRROR_PREFIX)) {
-        fast(req, res)?.catch((err: unknown) => {
-          app.emit('error', err);
-          if (!res.headersSent) res.writeHead(500).end();
-        });
-      } else void koa(req, res);
-    }),
-    host,
-    port,
-  );
-}
-
-/** Listens with a plain Koa app (the worker's status endpoint). */
-export function listenPlain(app: Koa, host: string, port: number): Promise<Server> {
-  return bind(createServer(app.callback()), host, port);
-}
-
-/** Binds with sane server timeouts; resolves once bound. */
-async function bind(server: Server, host: string, port: number): Promise<Server> {
-  server.listen(port, host);
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  return server;
 }
 
 function registriesProblem(registries: RegistriesWatcher): string | undefined {

@@ -4,7 +4,7 @@
  * never logged; keep it that way.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { issueError, parseYamlSource, YamlSourceError } from '../yaml-source/index.js';
 
@@ -54,7 +54,20 @@ export class TokenSet {
     );
   }
 
-  static async load(file: string): Promise<TokenSet> {
+  /**
+   * Reads and parses the file. WARNING: a file others may write would let them grant themselves
+   * any role: group- or world-writable files are refused; `onWarning` hears of a world-readable one.
+   */
+  static async load(file: string, onWarning?: (message: string) => void): Promise<TokenSet> {
+    const { mode } = await stat(file);
+    if (mode & 0o022)
+      throw new Error(
+        `tokens file ${file} is writable by ${mode & 0o002 ? 'everyone' : 'its group'} (mode ${octal(mode)}): refused; run chmod 600 ${file}`,
+      );
+    if (mode & 0o004)
+      onWarning?.(
+        `tokens file ${file} is readable by everyone (mode ${octal(mode)}); chmod 600 ${file} is safer`,
+      );
     return TokenSet.parse(file, await readFile(file, 'utf8'));
   }
 
@@ -77,3 +90,5 @@ export class TokenSet {
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
+
+const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;

@@ -20,6 +20,8 @@ export class TokensWatcher {
     private readonly logger?: Logger,
   ) {}
 
+  private readonly warn = (message: string) => this.logger?.warn(message);
+
   /** The tokens in force. */
   current(): TokenSet {
     return this.tokens;
@@ -33,7 +35,7 @@ export class TokensWatcher {
   /** Loads the file (a failure at start is fatal: the daemon must not run with wrong auth). */
   async start(): Promise<void> {
     if (!this.file) return;
-    this.tokens = await TokenSet.load(this.file);
+    this.tokens = await TokenSet.load(this.file, this.warn);
     this.logger?.info({ file: this.file, tokens: this.tokens.size }, 'tokens loaded');
     this.watcher = watch(this.file, { ignoreInitial: true });
     this.watcher.on('all', () => {
@@ -47,7 +49,7 @@ export class TokensWatcher {
   async reload(): Promise<void> {
     if (!this.file) return;
     try {
-      this.tokens = await TokenSet.load(this.file);
+      this.tokens = await TokenSet.load(this.file, this.warn);
       this.lastError = undefined;
       this.logger?.info({ file: this.file, tokens: this.tokens.size }, 'tokens reloaded');
     } catch (err) {

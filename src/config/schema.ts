@@ -4,6 +4,7 @@
  * default runs with no file at all.
  */
 import { z } from 'zod';
+import { MAX_SIGNATURES_PER_IMAGE, MAX_SIGNATURE_BYTES } from '../limits.js';
 
 const MiB = 1024 * 1024;
 
@@ -40,15 +41,13 @@ const authSchema = z.strictObject({
 const importSchema = z.strictObject({
   /** Import jobs run at once per worker process. Default 8. */
   concurrency: z.number().int().min(1).max(1024).default(8),
-  /** Most signatures read per image, as containers/image (lookaside.md §Reading). Default 128. */
-  maxSignatures: z.number().int().min(1).max(1024).default(128),
-  /** Largest signature accepted, as containers/image. Default 4 MiB. */
-  maxSignatureBytes: z
-    .number()
-    .int()
-    .min(1)
-    .max(64 * MiB)
-    .default(4 * MiB),
+  /** Most signatures read per image; at most the per-image cap (src/limits.ts). Default 127. */
+  maxSignatures: z.number().int().min(1).max(MAX_SIGNATURES_PER_IMAGE).default(MAX_SIGNATURES_PER_IMAGE),
+  /** Largest signature accepted, imported or uploaded, as containers/image. Default and maximum 4 MiB. */
+  maxSignatureBytes: z.number().int().min(1).max(MAX_SIGNATURE_BYTES).default(MAX_SIGNATURE_BYTES),
+  /** Upstream hosts (`host` or `host:port`) whose redirects may lead to another host (a public
+   *  sigstore that redirects to its CDN). Never https → http. Default none: redirects stay on the host. */
+  crossHostRedirects: z.array(z.string().min(1)).default([]),
   /** Per-request timeout for upstream sigstores, in ms. Default 30000. */
   timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
   /** Requests at once per upstream sigstore host, so one slow host cannot take every slot. Default 8. */

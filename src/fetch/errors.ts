@@ -14,6 +14,8 @@ export type FetchErrorKind =
   | 'redirect-loop'
   | 'too-many-redirects'
   | 'bad-redirect'
+  | 'insecure-redirect'
+  | 'cross-host-redirect'
   | 'unsupported-scheme'
   | 'file';
 
@@ -32,10 +34,7 @@ export class FetchError extends Error {
   }
 }
 
-/** A URL safe to log: user:password removed. WARNING: never log a URL without this. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1[redacted]@');
-}
+export { redactUrl } from '../redact.js';
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or invalid. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {

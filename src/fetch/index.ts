@@ -1,6 +1,5 @@
 export {
   fetchSignatureList,
-  looksLikeOpenPgp,
   type FetchListOptions,
   type FetchListResult,
   type FetchedSignature,

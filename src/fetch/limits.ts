@@ -3,10 +3,12 @@
  * Keep in sync with docs/spec/lookaside.md §Reading.
  */
 
+import { MAX_SIGNATURES_PER_IMAGE, MAX_SIGNATURE_BYTES } from '../limits.js';
+
 /** containers/image reads at most 4 MiB per signature; more is not a signature. */
-export const MAX_SIGNATURE_BYTES = 4 * 1024 * 1024;
-/** containers/image reads at most 128 signatures per image. */
-export const MAX_SIGNATURES = 128;
+export { MAX_SIGNATURE_BYTES };
+/** Signatures read per image: the store keeps no more (src/limits.ts says why). */
+export const MAX_SIGNATURES = MAX_SIGNATURES_PER_IMAGE;
 /** Per-request time limit (headers and body each): a hung sigstore must not hold a worker. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 /** Redirects followed per signature; CDNs use one or two, more is a loop or a misconfiguration. */

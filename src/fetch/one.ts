@@ -1,7 +1,9 @@
 /**
  * Reads one signature URL (http, https or file): 200 → bytes, a missing index → undefined, anything
- * else → FetchError. Redirects are followed by hand (bounded, loops detected, http(s) only) and
- * bodies are read to at most limit+1 bytes.
+ * else → FetchError. Bodies are read to at most limit+1 bytes. Redirects are followed by hand and
+ * stay home (issue: hostile input, SSRF): at most MAX_REDIRECTS, never https → http, and only to
+ * the first URL's host unless that host is listed in `import.crossHostRedirects` (a public
+ * sigstore that redirects to its CDN); the error names both URLs and that key.
  */
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,8 @@ export interface OneOptions {
   readonly agents: AgentPool;
   readonly maxBytes: number;
   readonly timeoutMs: number;
+  /** Hosts (`host` or `host:port`) whose redirects may lead to other hosts. */
+  readonly crossHostRedirects?: ReadonlySet<string> | undefined;
 }
 
 export async function fetchOne(url: string, options: OneOptions): Promise<OneResult> {
@@ -45,7 +49,7 @@ export async function fetchOne(url: string, options: OneOptions): Promise<OneRes
     const res = await send(current, options);
     if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
       discard(res);
-      current = nextHop(current, String(res.headers.location), seen, hop);
+      current = nextHop(parsed, current, String(res.headers.location), seen, hop, options);
       continue;
     }
     return answer(current, res, options.maxBytes);
@@ -68,11 +72,41 @@ async function send(url: URL, options: OneOptions): Promise<Response> {
   }
 }
 
-function nextHop(from: URL, location: string, seen: Set<string>, hop: number): URL {
+function nextHop(
+  first: URL,
+  from: URL,
+  location: string,
+  seen: Set<string>,
+  hop: number,
+  options: OneOptions,
+): URL {
   const safe = redactUrl(from.href);
-  const next = new URL(location, from);
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new FetchError('bad-redirect', `redirect from ${safe} to an invalid URL`, safe, false);
+  }
+  const to = redactUrl(next.href);
   if (next.protocol !== 'http:' && next.protocol !== 'https:') {
     throw new FetchError('bad-redirect', `redirect from ${safe} to a non-http URL`, safe, false);
+  }
+  if (from.protocol === 'https:' && next.protocol === 'http:') {
+    throw new FetchError(
+      'insecure-redirect',
+      `redirect from ${safe} to ${to} drops https: not followed`,
+      safe,
+      false,
+    );
+  }
+  const allowed = options.crossHostRedirects;
+  if (next.host !== first.host && !allowed?.has(first.host) && !allowed?.has(first.hostname)) {
+    throw new FetchError(
+      'cross-host-redirect',
+      `redirect from ${safe} to ${to} leaves ${first.host}: not followed (to allow it, add "${first.host}" to import.crossHostRedirects in the daemon config)`,
+      safe,
+      false,
+    );
   }
   if (seen.has(next.href)) throw new FetchError('redirect-loop', `redirect loop at ${safe}`, safe, false);
   if (hop + 1 > MAX_REDIRECTS) {

@@ -1,11 +1,14 @@
 /**
  * Reads signature-1, 2, … of one image from its lookaside until the first missing index, as
  * containers/image does (docker_image_src.go appendSignaturesFromLookaside), with sigmirror's
- * guards: a 200 that is not an OpenPGP message (an HTML soft-404) ends the list with a warning,
- * and a 403 ends it only where the host is configured to answer 403 for missing keys.
+ * guards: a 200 whose body is not an OpenPGP signed message (signature/blob.ts: an HTML
+ * soft-404, a JSON error, junk) is never returned for storing: it ends the list with a warning
+ * and a `soft-404` event; a 403 ends it only where the host is configured to answer 403 for
+ * missing keys. Armored signatures are returned in binary form, as hosts read them.
  * Keep in sync with docs/spec/lookaside.md §Reading.
  */
 import type { Logger } from 'pino';
+import { asSignatureBlob } from '../signature/index.js';
 import type { AgentPool } from './agent.js';
 import { FetchError, redactUrl } from './errors.js';
 import { MAX_SIGNATURES, MAX_SIGNATURE_BYTES, REQUEST_TIMEOUT_MS } from './limits.js';
@@ -36,16 +39,11 @@ export interface FetchListOptions {
   readonly timeoutMs?: number;
   /** Treat 403 as "no more signatures" (object stores). Default false: 403 is an error. */
   readonly treat403AsMissing?: boolean;
+  /** Upstream hosts whose redirects may lead to other hosts (see one.ts). Default none. */
+  readonly crossHostRedirects?: ReadonlySet<string> | undefined;
   readonly logger?: Logger | undefined;
   /** Called with each decision or error kind, for metrics. */
   readonly onEvent?: ((kind: string) => void) | undefined;
-}
-
-/** The first byte of a binary OpenPGP packet has bit 7 set; armored messages start with dashes. */
-export function looksLikeOpenPgp(bytes: Uint8Array): boolean {
-  if (bytes.length === 0) return false;
-  if ((bytes[0]! & 0x80) !== 0) return true;
-  return Buffer.from(bytes.subarray(0, 15)).toString('latin1') === '-----BEGIN PGP';
 }
 
 export async function fetchSignatureList(options: FetchListOptions): Promise<FetchListResult> {
@@ -68,6 +66,7 @@ export async function fetchSignatureList(options: FetchListOptions): Promise<Fet
         agents: options.agents,
         maxBytes: options.maxBytes ?? MAX_SIGNATURE_BYTES,
         timeoutMs: options.timeoutMs ?? REQUEST_TIMEOUT_MS,
+        crossHostRedirects: options.crossHostRedirects,
       });
     } catch (err) {
       if (err instanceof FetchError) options.onEvent?.(err.kind);
@@ -84,14 +83,20 @@ export async function fetchSignatureList(options: FetchListOptions): Promise<Fet
       options.onEvent?.('forbidden');
       throw new FetchError('forbidden', `HTTP 403 from ${redactUrl(url)}`, redactUrl(url), false, 403);
     }
-    if (!looksLikeOpenPgp(result.bytes)) {
-      const start = Buffer.from(result.bytes.subarray(0, 1)).toString('hex') || 'empty';
+    const blob = asSignatureBlob(result.bytes);
+    if (!blob.ok) {
       return decide(
         'soft-404',
-        `${redactUrl(url)} answered 200 with a body that is not an OpenPGP message (starts with 0x${start}); ending the list there`,
+        `${redactUrl(url)} answered 200 with a body that is not a signature: ${blob.problem}; ${describeStart(result.bytes)}; not stored, ending the list there`,
       );
     }
-    signatures.push({ index, url, bytes: result.bytes });
+    signatures.push({ index, url, bytes: blob.bytes });
   }
   return decide('limit', `stopped after ${max} signatures (the limit) at ${redactUrl(options.urlFor(max))}`);
+}
+
+/** The first bytes of a rejected body, in hex, for the log line (never the whole body). */
+function describeStart(bytes: Uint8Array): string {
+  if (!bytes.length) return 'empty body';
+  return `${bytes.length} bytes starting ${Buffer.from(bytes.subarray(0, 8)).toString('hex')}`;
 }

@@ -30,7 +30,8 @@ export function mirrorBase(raw: string): string {
   if (raw.includes('?') || raw.includes('#')) throw fail('must not have a query (?…) or fragment (#…)');
   // registries.d is world-readable on every host; the mirror's reads need no credentials.
   if (url.username || url.password) throw fail('must not contain credentials');
-  const base = url.href.replace(/\/+$/, '');
+  let base = url.href;
+  while (base.endsWith('/')) base = base.slice(0, -1);
   const problem = lookasideUrlProblem(`${base}${MIRROR_ROUTE}/x`);
   if (problem) throw fail(problem);
   return base;

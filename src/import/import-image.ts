@@ -8,7 +8,7 @@ import { AgentPool, HostLimiter, fetchSignatureList, redactUrl, type EndedBy } f
 import { signatureUrl } from '../lookaside/index.js';
 import { parseNormalizedReference } from '../reference/index.js';
 import { lookasideFor, signatureBaseFor, type RegistriesConfig } from '../registries/index.js';
-import type { ImageKey, SignatureStore } from '../store/index.js';
+import { SignatureLimitError, type ImageKey, type SignatureStore } from '../store/index.js';
 
 /** What importImage needs; built once per process by the composition root. */
 export interface ImportDeps {
@@ -24,6 +24,8 @@ export interface ImportDeps {
   };
   /** Upstream hosts (host or host:port) whose 403 means "no such signature" (object stores). */
   readonly treat403AsMissing: ReadonlySet<string>;
+  /** Upstream hosts (host or host:port) whose redirects may lead to other hosts. Default none. */
+  readonly crossHostRedirects?: ReadonlySet<string> | undefined;
   /** Parses what can be read from a signature without verifying it; stored as metadata. */
   readonly describe?: ((bytes: Uint8Array, image: ImageKey) => Record<string, unknown>) | undefined;
   readonly logger?: Logger | undefined;
@@ -77,19 +79,26 @@ export async function importImage(image: ImageKey, deps: ImportDeps): Promise<Im
       timeoutMs: deps.limits.timeoutMs,
       treat403AsMissing:
         deps.treat403AsMissing.has(host) || deps.treat403AsMissing.has(new URL(base).hostname),
+      crossHostRedirects: deps.crossHostRedirects,
       logger: log,
       onEvent: deps.onFetchEvent,
     }),
   );
-  const appended = await deps.store.append(
-    image,
-    list.signatures.map((s) => ({
-      bytes: s.bytes,
-      source: redactUrl(s.url),
-      parsed: deps.describe?.(s.bytes, image),
-    })),
-    { origin: 'import', by: 'import-worker', lookaside: redactUrl(decision.url) },
-  );
+  const appended = await deps.store
+    .append(
+      image,
+      list.signatures.map((s) => ({
+        bytes: s.bytes,
+        source: redactUrl(s.url),
+        parsed: deps.describe?.(s.bytes, image),
+      })),
+      { origin: 'import', by: 'import-worker', lookaside: redactUrl(decision.url) },
+    )
+    .catch((err: unknown) => {
+      // A full image stays full: retrying cannot help.
+      if (err instanceof SignatureLimitError) throw new ImportConfigError(err.message);
+      throw err;
+    });
   return {
     scope: decision.scope,
     lookaside: redactUrl(decision.url),

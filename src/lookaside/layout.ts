@@ -7,10 +7,11 @@
  *
  * Pure. Digest and repository are validated before any URL or path is built.
  */
+import { MAX_SIGNATURE_INDEX } from '../limits.js';
 import { anchoredDomainRegexp, anchoredPathComponentRegexp } from '../reference/index.js';
 
-/** containers/image reads at most 128 signatures; we accept indices a little beyond for uploads. */
-export const MAX_INDEX = 1024;
+/** Highest index a path may name (src/limits.ts: the per-image cap). */
+export const MAX_INDEX = MAX_SIGNATURE_INDEX;
 
 /** A digest, repository or index that must not become a path. */
 export class LayoutError extends Error {

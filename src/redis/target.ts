@@ -48,7 +48,7 @@ export function createRedis(url: string, options: RedisOptions): Redis {
 
 /** The URL without its password, for messages. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^@/]*):([^@/]*)@/, '//$1:***@');
+  return url.replace(/\/\/([^@/:]*):([^@/]*)@/, '//$1:***@');
 }
 
 /** ioredis takes a socket path, not a URL scheme: translate `redis+socket://PATH`. */

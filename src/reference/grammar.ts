@@ -8,8 +8,14 @@
  */
 
 const alphaNumeric = '[a-z0-9]+';
-/** `.`, `_`, `__` or any run of `-` separate alphanumerics inside a path component. */
-const separator = '(?:[._]|__|[-]*)';
+/**
+ * `.`, `_`, `__` or a run of `-` separate alphanumerics inside a path component.
+ * containers/image writes `[-]*` (Go's RE2 is linear whatever the pattern); an empty separator
+ * between two alphanumeric runs adds no string to the language, but in a backtracking engine it
+ * lets `aaaa…!` split in exponentially many ways (issue: hostile input). `-+` accepts exactly
+ * the same names, and every repetition must now start with a non-alphanumeric character.
+ */
+const separator = '(?:[._]|__|-+)';
 const pathComponent = `${alphaNumeric}(?:${separator}${alphaNumeric})*`;
 const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const domain = `${domainComponent}(?:\\.${domainComponent})*(?::[0-9]+)?`;

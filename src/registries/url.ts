@@ -9,7 +9,7 @@ export const SUPPORTED_SCHEMES = ['file', 'http', 'https'] as const;
 
 /** Go's url.Parse error for `raw`, or undefined when it parses. Mirrors net/url's checks. */
 export function urlParseError(raw: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex, regexp/no-control-character
   if (/[\x00-\x1f\x7f]/.test(raw)) return 'net/url: invalid control character in URL';
   const badEscape = /%(?![0-9a-fA-F]{2})(.{0,2})/.exec(raw);
   if (badEscape) return `invalid URL escape "%${badEscape[1]}"`;

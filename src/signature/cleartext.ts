@@ -21,7 +21,7 @@ export function parseCleartext(bytes: Uint8Array): CleartextMessage {
   const end = lines.indexOf(BEGIN_SIGNATURE);
   if (blank === -1 || end === -1 || end < blank) throw new PacketError('malformed cleartext-signed message');
   const body = lines.slice(blank + 1, end).map((l) => (l.startsWith('- ') ? l.slice(2) : l));
-  const signed = body.map((l) => l.replace(/[ \t]+$/, '')).join('\r\n');
+  const signed = body.map(trimSpacesAndTabs).join('\r\n');
   const signatures = parseMessage(dearmor(Buffer.from(lines.slice(end).join('\n')))).signatures;
   return {
     literal: { format: 't', data: Buffer.from(signed, 'utf8') },
@@ -29,4 +29,11 @@ export function parseCleartext(bytes: Uint8Array): CleartextMessage {
     onePassCount: 0,
     payload: Buffer.from(body.join('\n') + '\n', 'utf8'),
   };
+}
+
+/** Trailing spaces and tabs are not signed (RFC 4880 §7.1); a loop, not a quadratic `[ \t]+$`. */
+function trimSpacesAndTabs(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+  return line.slice(0, end);
 }

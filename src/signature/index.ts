@@ -1,4 +1,5 @@
 export { describeUntrusted, type UntrustedDescription } from './untrusted.js';
+export { asSignatureBlob, type SignatureBlob } from './blob.js';
 export { parsePayload, PayloadError, type UntrustedSignatureInfo } from './payload.js';
 export {
   parseMessage,

@@ -11,6 +11,11 @@ import { inflateRawSync, inflateSync } from 'node:zlib';
 export const MAX_DECOMPRESSED_BYTES = 4 * 1024 * 1024;
 /** Deepest nesting of compressed packets (a zip bomb guard). */
 const MAX_NESTING = 4;
+/**
+ * Most packets read from one stream: a simple-signing message has four or five, a message with
+ * several signers a few more. A 4 MiB blob of empty packets must not become millions of objects.
+ */
+export const MAX_PACKETS = 256;
 
 export const TAG = { SIGNATURE: 2, ONE_PASS: 4, COMPRESSED: 8, MARKER: 10, LITERAL: 11 } as const;
 
@@ -50,6 +55,7 @@ export function readPackets(bytes: Uint8Array): Packet[] {
   const packets: Packet[] = [];
   let pos = 0;
   while (pos < bytes.length) {
+    if (packets.length === MAX_PACKETS) throw new PacketError(`more than ${MAX_PACKETS} packets`);
     const header = bytes[pos++]!;
     if ((header & 0x80) === 0)
       throw new PacketError(`not an OpenPGP packet at byte ${pos - 1} (0x${header.toString(16)})`);
@@ -120,7 +126,7 @@ export function parseMessage(bytes: Uint8Array, depth = 0): ParsedMessage {
   return { literal, signatures, onePassCount };
 }
 
-function decompress(body: Uint8Array): Uint8Array {
+export function decompress(body: Uint8Array): Uint8Array {
   const algorithm = body[0];
   const data = body.subarray(1);
   const options = { maxOutputLength: MAX_DECOMPRESSED_BYTES };
@@ -142,8 +148,18 @@ function parseLiteral(body: Uint8Array): { format: string; data: Uint8Array } {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
 
-/** Reads the key-independent fields of a signature packet. */
+/** Reads the key-independent fields of a signature packet; malformed bodies throw PacketError. */
 export function parseSignature(body: Uint8Array): SignaturePacketInfo {
+  try {
+    return readSignatureFields(body);
+  } catch (err) {
+    // Buffer reads past the end throw RangeError: an attacker's bytes, not our bug.
+    if (err instanceof RangeError) throw new PacketError('malformed signature packet');
+    throw err;
+  }
+}
+
+function readSignatureFields(body: Uint8Array): SignaturePacketInfo {
   const version = body[0] ?? 0;
   if (version === 3) {
     if (body[1] !== 5 || body.length < 19) throw new PacketError('malformed v3 signature packet');

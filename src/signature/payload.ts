@@ -43,7 +43,7 @@ export function parsePayload(data: Uint8Array): UntrustedSignatureInfo {
     // V8 quotes the input in its message: drop it (attacker-controlled, and may span lines).
     const why = (err as Error).message
       .replace(/, ".*" is not valid JSON$/s, '')
-      .replace(/ in JSON at position \d+.*$/s, '');
+      .replace(/ in JSON at position \d.*$/s, '');
     throw new PayloadError(`payload is not JSON: ${why}`);
   }
   const top = object(json, 'the signature payload');

@@ -17,7 +17,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
+import { redactUrl } from '../redact.js';
 import { TEMP_PREFIX, writeFileAtomic, writeFilesAtomic } from './atomic.js';
+import { checkAppend } from './errors.js';
 import { makeDirectoryDurable, syncDirectory } from './dir-sync.js';
 import { FileLocks } from './lock.js';
 import { requireIndex, type ImageIndex } from './redis-index.js';
@@ -135,6 +137,18 @@ class FsStore implements SignatureStore {
       const duplicates: number[] = [];
       const now = new Date().toISOString();
       const files: Array<[string, Uint8Array]> = [];
+      const hashes = new Set<string>();
+      const fresh = signatures.filter((sig) => {
+        const hash = sha256(sig.bytes);
+        if (known.has(hash) || hashes.has(hash)) return false;
+        hashes.add(hash);
+        return true;
+      });
+      checkAppend(
+        meta.signatures.length,
+        meta.signatures.map((s) => s.name),
+        fresh,
+      );
       for (const sig of signatures) {
         const hash = sha256(sig.bytes);
         const existing = known.get(hash);
@@ -148,7 +162,7 @@ class FsStore implements SignatureStore {
           index,
           sha256: hash,
           size: sig.bytes.length,
-          source: sig.source ?? null,
+          source: sig.source ? redactUrl(sig.source) : null,
           name: sig.name ?? null,
           origin: provenance.origin,
           by: provenance.by ?? null,
@@ -165,7 +179,11 @@ class FsStore implements SignatureStore {
       }
       const imported = provenance.origin === 'import';
       const next: Meta = imported
-        ? { ...meta, lastImportAt: now, source: provenance.lookaside ?? meta.source ?? null }
+        ? {
+            ...meta,
+            lastImportAt: now,
+            source: provenance.lookaside ? redactUrl(provenance.lookaside) : (meta.source ?? null),
+          }
         : meta;
       // An import is recorded even when it found nothing new: "last import" and unsigned images.
       if (added.length || imported) await this.writeMeta(image, p.meta, next);

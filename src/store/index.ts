@@ -12,6 +12,7 @@ export type {
   ImagePage,
 } from './types.js';
 export { IMAGE_STATUSES } from './types.js';
+export { SignatureLimitError, SignatureNameTakenError } from './errors.js';
 export { createFsStore, type FsStoreOptions } from './fs-store.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
 export { imageKeyFromReference, imageKeyString } from './image-key.js';

@@ -18,6 +18,9 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
+import { redactUrl } from '../redact.js';
+import { MAX_SIGNATURES_PER_IMAGE } from '../limits.js';
+import { SignatureLimitError, SignatureNameTakenError } from './errors.js';
 import { requireIndex, type ImageIndex } from './redis-index.js';
 import { summarize } from './status.js';
 import type {
@@ -34,11 +37,36 @@ import type {
   VerificationRecord,
 } from './types.js';
 
+/**
+ * ARGV: reference, imported?, now, lookaside, n, the per-image cap, then n × (sha, bytes, entry,
+ * name). Refuses (writing nothing) a name the image has, or going past the cap: the checks run
+ * inside the script, so concurrent uploads cannot both pass.
+ */
 const APPEND = `
 local count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0')
+local n, cap = tonumber(ARGV[5]), tonumber(ARGV[6])
+local names, fresh, seen = {}, 0, {}
+for i = 0, n - 1 do
+  local sha, name = ARGV[7 + i * 4], ARGV[10 + i * 4]
+  if not seen[sha] and redis.call('HEXISTS', KEYS[1], 'sha:' .. sha) == 0 then
+    seen[sha] = true
+    fresh = fresh + 1
+    if name ~= '' then
+      if names[name] then return {'name', name} end
+      names[name] = true
+    end
+  end
+end
+if next(names) then
+  for i = 1, count do
+    local entry = cjson.decode(redis.call('HGET', KEYS[1], 'entry:' .. i))
+    if entry.name ~= cjson.null and names[entry.name] then return {'name', entry.name} end
+  end
+end
+if count + fresh > cap then return {'limit', tostring(count)} end
 local added, dups = {}, {}
-for i = 0, tonumber(ARGV[5]) - 1 do
-  local sha, bytes, entry = ARGV[6 + i * 3], ARGV[7 + i * 3], ARGV[8 + i * 3]
+for i = 0, n - 1 do
+  local sha, bytes, entry = ARGV[7 + i * 4], ARGV[8 + i * 4], ARGV[9 + i * 4]
   local existing = redis.call('HGET', KEYS[1], 'sha:' .. sha)
   if existing then
     table.insert(dups, tonumber(existing))
@@ -173,26 +201,28 @@ class RedisStore implements SignatureStore {
       reference(image),
       provenance.origin === 'import' ? '1' : '0',
       now,
-      provenance.lookaside ?? '',
+      provenance.lookaside ? redactUrl(provenance.lookaside) : '',
       String(signatures.length),
+      String(MAX_SIGNATURES_PER_IMAGE),
     ];
     for (const sig of signatures) {
       const entry: StoredEntry = {
         sha256: sha256(sig.bytes),
         size: sig.bytes.length,
-        source: sig.source ?? null,
+        source: sig.source ? redactUrl(sig.source) : null,
         name: sig.name ?? null,
         origin: provenance.origin,
         by: provenance.by ?? null,
         storedAt: now,
         parsed: sig.parsed ?? null,
       };
-      args.push(entry.sha256, Buffer.from(sig.bytes), JSON.stringify(entry));
+      args.push(entry.sha256, Buffer.from(sig.bytes), JSON.stringify(entry), sig.name ?? '');
     }
-    const [added, duplicates] = (await this.redis.eval(APPEND, 2, key, this.imagesKey, ...args)) as [
-      number[],
-      number[],
-    ];
+    const result = (await this.redis.eval(APPEND, 2, key, this.imagesKey, ...args)) as
+      [number[], number[]] | ['name' | 'limit', string];
+    if (result[0] === 'name') throw new SignatureNameTakenError(result[1] as string);
+    if (result[0] === 'limit') throw new SignatureLimitError(Number(result[1]));
+    const [added, duplicates] = result as [number[], number[]];
     await this.reindexImage(image);
     return { added, duplicates };
   }

@@ -4,6 +4,7 @@
  * (one `verify --save` run: the records sharing its `at`) trusted at least one signature, so none
  * failed since; `failed` — the latest check trusted none. Pure.
  */
+import { redactUrl } from '../redact.js';
 import { imageKeyString } from './image-key.js';
 import type { ImageKey, ImageStatus, ImageSummary, SignatureEntry } from './types.js';
 
@@ -38,6 +39,7 @@ export function summarize(
     signatures: meta.signatures.length,
     ...imageStatus(meta.signatures),
     lastImportAt: meta.lastImportAt ?? null,
-    source: meta.source ?? null,
+    // Stored before query values were redacted too: never shown with a secret.
+    source: meta.source ? redactUrl(meta.source) : null,
   };
 }

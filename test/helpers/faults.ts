@@ -12,13 +12,13 @@ import { Redis } from 'ioredis';
 import { IMPORT_QUEUE, ImportProducer } from '../../src/queue/index.js';
 import { BUILT_CLI } from './cli.js';
 import { startUpstream, type Upstream } from './upstream.js';
+import { syntheticSignature } from './synthetic-signature.js';
 import { waitFor } from './wait.js';
 
 export const FAULT_REGISTRY = 'registry.example.com';
 export const imageDigest = (n: number) => `sha256:${createHash('sha256').update(`image-${n}`).digest('hex')}`;
-/** Two signatures per image with distinct bytes (a binary OpenPGP packet header, then text). */
-export const imageSignature = (n: number, i: number) =>
-  Buffer.from(`\xa3\x01image-${n}-signature-${i}`, 'latin1');
+/** Two signatures per image with distinct bytes (well-framed OpenPGP, see synthetic-signature.ts). */
+export const imageSignature = (n: number, i: number) => syntheticSignature(`image-${n}-signature-${i}`);
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** An upstream lookaside with `count` images × 2 signatures. */

@@ -1,14 +1,29 @@
-/** Serves a Koa app on 127.0.0.1:0 for one test; returns its base URL. */
+/**
+ * Serves an app for one test through the daemon's own listen() (src/api/listen.ts): the same
+ * request boundary, mirror hot path, header limit and timeouts production runs. Every HTTP test
+ * goes through here.
+ */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionContext } from 'ava';
-import type Koa from 'koa';
+import { pino, type Logger } from 'pino';
+import { listen, type Servable } from '../../src/api/index.js';
 
-export async function serveApp(t: ExecutionContext, app: Koa): Promise<string> {
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
+export async function serveApp(
+  t: ExecutionContext,
+  app: Servable,
+  logger: Logger = pino({ level: 'silent' }),
+): Promise<string> {
+  const server = await listen(app, '127.0.0.1', 0, logger);
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A raw answer: status, headers and body exactly as received. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
 }
 
 /** A request sent exactly as written (fetch would normalise `..` and `%2e%2e` away). */
@@ -18,13 +33,13 @@ export function rawRequest(
   method = 'GET',
   body?: Buffer | string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: string }> {
+): Promise<RawAnswer> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: hostname, port, path, method, headers, agent: false }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
     });
     req.on('error', reject);
     req.end(body);

@@ -7,7 +7,8 @@ import Router from '@koa/router';
 import type { AuthDeps } from '../auth.js';
 import { requireRole } from '../auth.js';
 import type { Metrics } from '../../metrics.js';
-import type { SignatureStore } from '../../store/index.js';
+import { uploadSignature } from '../../import/index.js';
+import { SignatureLimitError, SignatureNameTakenError, type SignatureStore } from '../../store/index.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
 import { parseExtensionsName, type ImagePath } from '../paths.js';
@@ -19,7 +20,17 @@ export interface ExtensionsDeps {
   readonly auth: AuthDeps;
   readonly defaultRegistry: string | undefined;
   readonly maxBodyBytes: number;
+  /** Largest decoded signature accepted: the same as imports (`import.maxSignatureBytes`). */
+  readonly maxSignatureBytes: number;
   readonly metrics?: Metrics | undefined;
+}
+
+/** The store's refusals, decided under its lock, as the API's errors. */
+function storeRefusal(err: unknown): never {
+  if (err instanceof SignatureNameTakenError)
+    throw new ApiError('SIGNATURE_EXISTS', `a signature named ${err.signatureName} exists`);
+  if (err instanceof SignatureLimitError) throw new ApiError('SIGNATURE_LIMIT', err.message);
+  throw err;
 }
 
 const PATH = /^\/extensions\/v2\/(.+)\/signatures\/([^/]+)$/;
@@ -51,17 +62,16 @@ export function extensionsRoutes(deps: ExtensionsDeps): Router {
     const { name, bytes } = validatePut(
       parseJson(await readBody(ctx, deps.maxBodyBytes), 'SIGNATURE_INVALID'),
       target.digest,
+      deps.maxSignatureBytes,
     );
+    // Names generated for imported signatures count too (the store checks names it recorded).
     const existing = await deps.store.list(target);
     if (existing.some((e) => signatureName(target.digest, e) === name))
       throw new ApiError('SIGNATURE_EXISTS', `a signature named ${name} exists`);
     const by = (ctx.state.principal as { name: string } | undefined)?.name;
-    const result = await deps.store.append(target, [{ bytes, name }], { origin: 'upload', by });
-    if (!result.added.length)
-      throw new ApiError(
-        'SIGNATURE_EXISTS',
-        `the same signature is already signature-${result.duplicates[0]}`,
-      );
+    const result = await uploadSignature(deps.store, target, { bytes, name, by }).catch(storeRefusal);
+    if ('duplicateOf' in result)
+      throw new ApiError('SIGNATURE_EXISTS', `the same signature is already signature-${result.duplicateOf}`);
     deps.metrics?.signaturesStored.inc({ source: 'upload' });
     ctx.status = 201;
     ctx.set('Location', ctx.path);

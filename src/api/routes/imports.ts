@@ -1,6 +1,7 @@
 /** `POST /v1/imports {references:[…]}` → 202 with job ids; `GET /v1/imports/<id>` → state, attempts, error. */
 import Router from '@koa/router';
 import { z } from 'zod';
+import { MAX_IMPORT_REFERENCES } from '../../limits.js';
 import type { ImportProducer } from '../../queue/index.js';
 import { ReferenceError } from '../../reference/index.js';
 import { imageKeyFromReference } from '../../store/index.js';
@@ -8,9 +9,12 @@ import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
 
-/** Most references per request: larger lists go through `sigmirror import --from-file`. */
-const MAX_REFERENCES = 1000;
-const bodySchema = z.strictObject({ references: z.array(z.string()).min(1).max(MAX_REFERENCES) });
+/** A name of 255, `@sha256:` and 64 hex: anything longer is not an image reference. */
+const REFERENCE_MAX = 255 + 8 + 64;
+
+const bodySchema = z.strictObject({
+  references: z.array(z.string().max(REFERENCE_MAX)).min(1).max(MAX_IMPORT_REFERENCES),
+});
 
 export function importsRoutes(deps: {
   producer: ImportProducer;
@@ -31,7 +35,7 @@ export function importsRoutes(deps: {
         return { reference, image: imageKeyFromReference(reference) };
       } catch (err) {
         if (err instanceof ReferenceError)
-          throw new ApiError('BAD_REQUEST', `invalid reference "${reference}"`, err.message);
+          throw new ApiError('BAD_REQUEST', `invalid reference "${reference.slice(0, 300)}"`, err.message);
         throw err;
       }
     });

@@ -4,15 +4,22 @@
  * index and everything after it. Never HTML, listings or redirects.
  * Keep in sync with docs/spec/lookaside.md §Serving.
  *
- * This is the hot path, so it is a plain node:http handler (the server dispatches to it before
- * Koa); the Koa middleware below wraps the same handler for apps built with createApp.
+ * This is the hot path, so it is a plain node:http handler that listen.ts dispatches to before
+ * Koa (inside the same request boundary). It returns nothing: every outcome is written here.
+ * - other methods: 405 with `Allow` (OPTIONS: 204), nothing read;
+ * - `auth.anonymousRead: false`, or any Authorization header: a reader token is required (401/403);
+ * - the store failing: 503 `no-store`, never a 404 a host would take for "unsigned".
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics.js';
 import type { SignatureStore } from '../../store/index.js';
+import { principalOf, type AuthDeps } from '../auth.js';
 import { BlobCache, type CachedBlob } from '../blob-cache.js';
+import { answerError, safeUrl } from '../boundary.js';
+import { ApiError } from '../errors.js';
 import { parseMirrorPath } from '../paths.js';
+import { etagMatches } from './conditional.js';
 
 export const MIRROR_PREFIX = '/sigstore/';
 /** Served indices never change: caches may keep them for ever. */
@@ -20,87 +27,109 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** A missing index may appear soon (a new import): keep 404s short. */
 const MISSING = 'public, max-age=10';
 const NOT_FOUND_BODY = Buffer.from('signature not found\n');
-const METHOD_BODY = Buffer.from('method not allowed\n');
+const ALLOW = 'GET, HEAD';
 const ROUTE = '/sigstore/*';
 
 export interface MirrorDeps {
   readonly store: SignatureStore;
   readonly metrics?: Metrics | undefined;
+  /** Tokens and the anonymous-read switch; without it (tests of the cache alone) reads are open. */
+  readonly auth?: AuthDeps | undefined;
+  readonly logger?: Logger | undefined;
   /** Cache tuning (tests); defaults: CACHE_MAX_BYTES, CACHE_TTL_MS. */
   readonly cacheMaxBytes?: number;
   readonly cacheTtlMs?: number;
 }
 
-export type MirrorHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-
 /** The mirror as a node:http handler for URLs under MIRROR_PREFIX. */
-export function mirrorHandler(deps: MirrorDeps): MirrorHandler {
+export function mirrorHandler(deps: MirrorDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const cache = new BlobCache(
     async (rest) => {
       const parsed = parseMirrorPath(rest);
-      return parsed ? deps.store.read(parsed.image, parsed.index).catch(() => undefined) : undefined;
+      return parsed ? deps.store.read(parsed.image, parsed.index) : undefined;
     },
     deps.cacheMaxBytes,
     deps.cacheTtlMs,
   );
-  const count = (method: string, status: number) =>
-    deps.metrics?.httpRequests.inc({ route: ROUTE, method, status: String(status) });
+  const count = (method: string, status: number) => {
+    deps.metrics?.httpRequests.inc({ route: ROUTE, method: knownMethod(method), status: String(status) });
+  };
 
-  const answer = (
-    req: IncomingMessage,
-    res: ServerResponse,
-    method: string,
-    blob: CachedBlob | undefined,
-  ) => {
+  const answer = (req: IncomingMessage, res: ServerResponse, blob: CachedBlob | undefined) => {
+    const head = req.method === 'HEAD';
     if (!blob) {
-      const headers = {
+      res.writeHead(404, {
         'Content-Type': 'text/plain; charset=utf-8',
         'Content-Length': NOT_FOUND_BODY.length,
         'Cache-Control': MISSING,
-      };
-      res.writeHead(404, headers).end(method === 'HEAD' ? undefined : NOT_FOUND_BODY);
-      return count(method, 404);
-    }
-    if (req.headers['if-none-match'] === blob.etag) {
+      });
+      res.end(head ? undefined : NOT_FOUND_BODY);
+    } else if (etagMatches(req.headers['if-none-match'], blob.etag)) {
       res.writeHead(304, { ETag: blob.etag, 'Cache-Control': IMMUTABLE }).end();
-      return count(method, 304);
+    } else {
+      res.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': blob.bytes.length,
+        ETag: blob.etag,
+        'Cache-Control': IMMUTABLE,
+      });
+      res.end(head ? undefined : blob.bytes);
     }
-    res.writeHead(200, {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': blob.bytes.length,
-      ETag: blob.etag,
-      'Cache-Control': IMMUTABLE,
-    });
-    res.end(method === 'HEAD' ? undefined : blob.bytes);
-    count(method, 200);
+    count(req.method!, res.statusCode);
+  };
+
+  const storeFailed = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
+    deps.logger?.error({ err, url: safeUrl(req.url) }, 'mirror: the store cannot be read');
+    answerError(res, 'UNAVAILABLE', {}, 'the signature store cannot be read');
+    count(req.method!, 503);
   };
 
   // Synchronous for cached blobs (the steady state); only a first request waits on the store.
   return (req, res) => {
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') {
-      res
-        .writeHead(405, {
-          Allow: 'GET, HEAD',
-          'Content-Type': 'text/plain; charset=utf-8',
-          'Content-Length': METHOD_BODY.length,
-        })
-        .end(METHOD_BODY);
-      return count(method, 405);
+      if (method === 'OPTIONS') res.writeHead(204, { Allow: ALLOW }).end();
+      else answerError(res, 'METHOD_NOT_ALLOWED', { Allow: ALLOW }, `${method} is not allowed on the mirror`);
+      count(method, res.statusCode);
+      return;
     }
-    const rest = (req.url ?? '').split('?')[0]!.slice(MIRROR_PREFIX.length);
+    const denied = deps.auth && authProblem(req, deps.auth);
+    if (denied) {
+      answerError(res, denied.code, denied.headers, denied.message);
+      count(method, res.statusCode);
+      return;
+    }
+    const rest = (req.url ?? '').split('?', 1)[0]!.slice(MIRROR_PREFIX.length);
     const cached = cache.peek(rest);
-    if (cached) return answer(req, res, method, cached);
-    return cache.fetch(rest).then((blob) => answer(req, res, method, blob));
+    if (cached) return answer(req, res, cached);
+    cache.fetch(rest).then(
+      (blob) => answer(req, res, blob),
+      (err: unknown) => storeFailed(req, res, err),
+    );
   };
 }
 
-/** The same handler inside a Koa app (tests and createApp users). */
-export function mirror(deps: MirrorDeps): Middleware {
-  const handle = mirrorHandler(deps);
-  return async (ctx, next) => {
-    if (!ctx.path.startsWith(MIRROR_PREFIX)) return next();
-    ctx.respond = false;
-    await handle(ctx.req, ctx.res);
-  };
+/**
+ * The mirror's read rule, as the signatures API's GET: anonymous when configured, else (or when
+ * a token is presented at all) a valid token with the reader role (admin implies it).
+ */
+function authProblem(req: IncomingMessage, auth: AuthDeps): ApiError | undefined {
+  const header = req.headers.authorization;
+  if (!header && auth.anonymousRead) return undefined;
+  try {
+    const principal = principalOf(header, auth.tokens());
+    if (!principal)
+      return new ApiError('UNAUTHORIZED', undefined, undefined, {
+        'WWW-Authenticate': 'Bearer realm="sigmirror"',
+      });
+    if (principal.roles.has('reader') || principal.roles.has('admin')) return undefined;
+    return new ApiError('DENIED', `the token "${principal.name}" lacks the reader role`);
+  } catch (err) {
+    if (err instanceof ApiError) return err;
+    throw err;
+  }
 }
+
+/** Metric labels take the method only when it is a known one (no label explosion). */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+const knownMethod = (method: string) => (KNOWN_METHODS.has(method) ? method : 'other');

@@ -2,15 +2,17 @@
  * `POST /v1/notifications/registry[?source=<name>]`: docker-distribution notifications. Every push
  * of a manifest enqueues an import of `<registry>/<repository>@<digest>`, the registry name coming
  * from the configured source (request.host only as a fallback). Answers fast: the registry retries
- * a notification that is not acknowledged.
+ * a notification that is not acknowledged. At most MAX_NOTIFICATION_EVENTS events per envelope
+ * (413 beyond, nothing enqueued: the sender learns why instead of losing a part).
  */
 import Router from '@koa/router';
-import { envelopeSchema, manifestPushes } from '../../notifications/index.js';
+import type { Logger } from 'pino';
+import { MAX_NOTIFICATION_EVENTS } from '../../limits.js';
+import { envelopeSchema, manifestPushes, type ManifestPush } from '../../notifications/index.js';
 import { QueueUnavailableError, type ImportProducer } from '../../queue/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
-import type { Logger } from 'pino';
 
 export interface NotificationDeps {
   readonly producer: ImportProducer;
@@ -21,6 +23,9 @@ export interface NotificationDeps {
   readonly logger: Logger;
 }
 
+/** Enqueues at once per notification: Redis round trips overlap, the queue is not flooded. */
+const ENQUEUE_CONCURRENCY = 16;
+
 export function notificationRoutes(deps: NotificationDeps): Router {
   const router = new Router();
   router.post('/v1/notifications/registry', requireRole(deps.auth, 'importer'), async (ctx) => {
@@ -29,31 +34,56 @@ export function notificationRoutes(deps: NotificationDeps): Router {
     );
     if (!envelope.success)
       throw new ApiError('BAD_REQUEST', 'not a notification envelope ({"events": [...]})');
-    const source = typeof ctx.query.source === 'string' ? ctx.query.source : undefined;
-    const configured = source
-      ? deps.sources[source]
-      : Object.values(deps.sources).length === 1
-        ? Object.values(deps.sources)[0]
-        : undefined;
-    if (source && !configured) throw new ApiError('BAD_REQUEST', `unknown notification source "${source}"`);
+    if (envelope.data.events.length > MAX_NOTIFICATION_EVENTS)
+      throw new ApiError(
+        'SIZE_INVALID',
+        `a notification may carry at most ${MAX_NOTIFICATION_EVENTS} events (this one has ${envelope.data.events.length})`,
+      );
+    const registryOf = sourceRegistry(deps.sources, ctx.query.source);
+    const pushes = manifestPushes(envelope.data);
     let queued = 0;
-    for (const push of manifestPushes(envelope.data)) {
-      const registry = configured?.registry ?? push.requestHost;
-      if (!registry) continue;
-      try {
-        await deps.producer.enqueue({ registry, repository: push.repository, digest: push.digest });
-        queued++;
-      } catch (err) {
-        // Redis down: answer 503 so the registry retries. A bad event: skip it, retrying cannot help.
-        if (err instanceof QueueUnavailableError)
-          throw new ApiError('UNAVAILABLE', 'the import queue is unavailable');
-        deps.logger.warn(
-          { err, repository: push.repository, digest: push.digest },
-          'notification event not imported',
-        );
-      }
+    for (let i = 0; i < pushes.length; i += ENQUEUE_CONCURRENCY) {
+      const batch = pushes.slice(i, i + ENQUEUE_CONCURRENCY);
+      const done = await Promise.all(batch.map((push) => enqueuePush(deps, registryOf(push), push)));
+      queued += done.filter(Boolean).length;
     }
     ctx.body = { queued };
   });
   return router;
+}
+
+/** The registry a push belongs to: the named source's (own keys only: `__proto__` is unknown). */
+function sourceRegistry(
+  sources: NotificationDeps['sources'],
+  source: unknown,
+): (push: ManifestPush) => string | undefined {
+  if (source !== undefined && typeof source !== 'string')
+    throw new ApiError('BAD_REQUEST', 'give ?source= once');
+  const names = Object.keys(sources);
+  if (source !== undefined && !Object.hasOwn(sources, source))
+    throw new ApiError('BAD_REQUEST', `unknown notification source "${source.slice(0, 64)}"`);
+  const configured =
+    source !== undefined ? sources[source] : names.length === 1 ? sources[names[0]!] : undefined;
+  return (push) => configured?.registry ?? push.requestHost;
+}
+
+/** True when enqueued. Redis down → 503 so the registry retries; a bad event is skipped. */
+async function enqueuePush(
+  deps: NotificationDeps,
+  registry: string | undefined,
+  push: ManifestPush,
+): Promise<boolean> {
+  if (!registry) return false;
+  try {
+    await deps.producer.enqueue({ registry, repository: push.repository, digest: push.digest });
+    return true;
+  } catch (err) {
+    if (err instanceof QueueUnavailableError)
+      throw new ApiError('UNAVAILABLE', 'the import queue is unavailable');
+    deps.logger.warn(
+      { err, repository: push.repository.slice(0, 300), digest: push.digest.slice(0, 80) },
+      'notification event not imported',
+    );
+    return false;
+  }
 }

@@ -1,8 +1,9 @@
-import { createServer } from 'node:http';
 import path from 'node:path';
 import test from 'ava';
+import Koa from 'koa';
 import { mirrorHandler } from '../../../src/api/routes/mirror.js';
 import { createFsStore } from '../../../src/store/index.js';
+import { serveApp } from '../../helpers/http.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { readVector } from '../../helpers/vectors.js';
 
@@ -14,15 +15,10 @@ const TTL_MS = 1_000; // long enough that the steps before the wait never outliv
 
 async function serveMirror(t: import('ava').ExecutionContext) {
   const store = createFsStore({ root: path.join(await tempDir(t), 'store') });
-  const handle = mirrorHandler({ store, cacheTtlMs: TTL_MS });
-  const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
-  const { port } = server.address() as import('node:net').AddressInfo;
+  const app = Object.assign(new Koa(), { mirrorHandler: mirrorHandler({ store, cacheTtlMs: TTL_MS }) });
+  const base = await serveApp(t, app);
   const get = async (n: number) => {
-    const r = await fetch(
-      `http://127.0.0.1:${port}/sigstore/registry.example.com/ns/app@sha256=${HEX}/signature-${n}`,
-    );
+    const r = await fetch(`${base}/sigstore/registry.example.com/ns/app@sha256=${HEX}/signature-${n}`);
     return { status: r.status, body: Buffer.from(await r.arrayBuffer()) };
   };
   return { store, get };

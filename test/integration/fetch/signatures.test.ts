@@ -86,7 +86,7 @@ test('an HTML soft-404 ends the list with a warning', async (t) => {
   t.is(r.endedBy, 'soft-404');
   t.is(r.signatures.length, 1);
   t.deepEqual(r.warnings, [
-    `${up.base}${sigPath(2)} answered 200 with a body that is not an OpenPGP message (starts with 0x3c); ending the list there`,
+    `${up.base}${sigPath(2)} answered 200 with a body that is not a signature: not an OpenPGP message (starts with 0x3c); 21 bytes starting 3c68746d6c3e4e6f; not stored, ending the list there`,
   ]);
   t.deepEqual(events, ['soft-404']);
 });

@@ -13,13 +13,14 @@ import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { startUpstream } from '../../helpers/upstream.js';
 import { waitFor } from '../../helpers/wait.js';
+import { syntheticSignature } from '../../helpers/synthetic-signature.js';
 
 const REGISTRY = 'registry.example.com';
 /** Upstream answers this slowly, so an import is still running when a master dies. */
 const UPSTREAM_DELAY_MS = 40;
 const digest = (n: number) => `sha256:${createHash('sha256').update(`image-${n}`).digest('hex')}`;
 /** Two signatures per image, distinct bytes (a binary OpenPGP packet header, then text). */
-const signature = (n: number, i: number) => Buffer.from(`\xa3\x01image-${n}-signature-${i}`, 'latin1');
+const signature = (n: number, i: number) => syntheticSignature(`image-${n}-signature-${i}`);
 
 interface Master {
   readonly base: string;

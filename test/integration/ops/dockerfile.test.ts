@@ -40,9 +40,9 @@ function parseDockerfile(text: string): Stage[] {
     .replace(/\\\n/g, ' ')
     .split('\n');
   for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
-    const [, keyword, args] = /^(\S+)\s+(.*)$/.exec(line)!;
+    const [, keyword, args] = /^(\S+)\s(.*)$/.exec(line)!;
     if (keyword!.toUpperCase() === 'FROM')
-      stages.push({ name: /\s+AS\s+(\S+)$/i.exec(args!)?.[1], steps: [] });
+      stages.push({ name: /\sAS\s+(\S+)$/i.exec(args!)?.[1], steps: [] });
     stages.at(-1)!.steps.push({ keyword: keyword!.toUpperCase(), args: args!.trim() });
   }
   return stages;

@@ -40,11 +40,12 @@ function parseUnit(text: string): Unit {
 }
 
 const unitFile = (name: string) => parseUnit(readFileSync(path.join(ROOT, 'systemd', name), 'utf8'));
-/** Every value of `key` in [Service]. */
-const all = (unit: Unit, key: string) => unit.get('Service')!.flatMap(([k, v]) => (k === key ? [v] : []));
-/** The one value of `key` in [Service]. */
-function one(unit: Unit, key: string): string {
-  const values = all(unit, key);
+/** Every value of `key` in a section ([Service] unless named). */
+const all = (unit: Unit, key: string, section = 'Service') =>
+  unit.get(section)!.flatMap(([k, v]) => (k === key ? [v] : []));
+/** The one value of `key` in a section ([Service] unless named). */
+function one(unit: Unit, key: string, section = 'Service'): string {
+  const values = all(unit, key, section);
   if (values.length !== 1) throw new Error(`${key}= appears ${values.length} times`);
   return values[0]!;
 }
@@ -74,9 +75,9 @@ function parseEnvFile(text: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of text.split('\n').map((l) => l.trim())) {
     if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    const m = /^([A-Za-z_]\w*)\s*=(.*)$/.exec(line);
     if (!m) throw new Error(`not an assignment: ${line}`);
-    env[m[1]!] = m[2]!.replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
+    env[m[1]!] = m[2]!.trim().replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
   }
   return env;
 }
@@ -158,7 +159,8 @@ test('both units are hardened alike and differ only in what they run', (t) => {
     ['StateDirectory', 'sigmirror'],
     ['EnvironmentFile', '-/etc/sigmirror/sigmirror.env'],
     ['ExecReload', '/bin/kill -HUP $MAINPID'],
-    ['Restart', 'on-failure'],
+    ['Restart', 'always'],
+    ['RestartSec', '5s'],
     ['KillMode', 'mixed'],
     ['NoNewPrivileges', 'yes'],
     ['ProtectSystem', 'strict'],
@@ -175,6 +177,13 @@ test('both units are hardened alike and differ only in what they run', (t) => {
     t.is(one(worker, key), value, key);
   }
   t.deepEqual(all(serve, 'SystemCallFilter'), ['@system-service', '~@privileged @resources']);
+  // Issue (hostile input): a burst of crashes must not leave a master without the service. The
+  // automatic restarts (one per RestartSec) can never reach the start limit.
+  for (const unit of [serve, worker]) {
+    const burst = Number(one(unit, 'StartLimitBurst', 'Unit'));
+    const interval = parseInt(one(unit, 'StartLimitIntervalSec', 'Unit'), 10);
+    t.true(burst * parseInt(one(unit, 'RestartSec'), 10) > interval, 'restarts outpace the start limit');
+  }
   t.is(one(serve, 'ExecStart'), `${INSTALLED_BINARY} serve --config /etc/sigmirror/sigmirror.yaml`);
   t.is(one(worker, 'ExecStart'), `${INSTALLED_BINARY} worker --config /etc/sigmirror/sigmirror.yaml`);
   const rest = (unit: Unit) => unit.get('Service')!.filter(([k]) => k !== 'ExecStart');
