@@ -4,9 +4,10 @@
  */
 import path from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { startImportWorker } from '../../workers/import.js';
 import { AgentPool, HostLimiter } from '../../src/fetch/index.js';
+import { MAX_SIGNATURES_PER_IMAGE, MAX_SIGNATURE_BYTES } from '../../src/limits.js';
 import { createMetrics } from '../../src/metrics.js';
 import { ImportProducer } from '../../src/queue/index.js';
 import { RegistriesWatcher } from '../../src/registries/index.js';
@@ -22,6 +23,12 @@ export interface PipelineOptions {
   readonly recheckDelaysMs?: number[];
   readonly treat403AsMissing?: string[];
   readonly attempts?: number;
+  /** certs.d directories (`<dir>/<host:port>/*.crt`). */
+  readonly certsDirs?: string[];
+  /** Hosts whose redirects may leave them (`import.crossHostRedirects`). */
+  readonly crossHostRedirects?: string[];
+  /** Where the worker logs (default: nowhere). */
+  readonly logger?: Logger;
 }
 
 export async function startPipeline(t: ExecutionContext, options: PipelineOptions) {
@@ -33,7 +40,7 @@ export async function startPipeline(t: ExecutionContext, options: PipelineOption
   await registries.start();
   const store = createFsStore({ root: path.join(dir, 'store') });
   const producer = new ImportProducer({ redisUrl: TEST_REDIS_URL, prefix, attempts: options.attempts ?? 3 });
-  const agents = new AgentPool([], 2_000);
+  const agents = new AgentPool(options.certsDirs ?? [], 2_000);
   const metrics = createMetrics(false);
   const worker = startImportWorker({
     redisUrl: TEST_REDIS_URL,
@@ -43,14 +50,19 @@ export async function startPipeline(t: ExecutionContext, options: PipelineOption
     recheckDelaysMs: options.recheckDelaysMs ?? [],
     producer,
     metrics,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     deps: {
       registries: () => registries.current().config,
       store,
       agents,
       hosts: new HostLimiter(),
-      limits: { maxSignatures: 128, maxSignatureBytes: 4 * 1024 * 1024, timeoutMs: 1_000 },
+      limits: {
+        maxSignatures: MAX_SIGNATURES_PER_IMAGE,
+        maxSignatureBytes: MAX_SIGNATURE_BYTES,
+        timeoutMs: 1_000,
+      },
       treat403AsMissing: new Set(options.treat403AsMissing ?? []),
+      crossHostRedirects: new Set(options.crossHostRedirects ?? []),
       onFetchEvent: (kind) => metrics.fetchEvents.inc({ kind }),
       describe: (bytes, image) => signatureMetadata(bytes, image.digest),
     },
