@@ -20,6 +20,14 @@ export type SignatureBlob =
 const SIGNATURE_VERSIONS: ReadonlySet<number> = new Set([3, 4, 5, 6]);
 const ONE_PASS_VERSIONS: ReadonlySet<number> = new Set([3, 6]);
 const MAX_NESTING = 4;
+/** The packets a signed message is made of (RFC 9580 §10.3). */
+const MESSAGE_TAGS: ReadonlySet<number> = new Set([
+  TAG.SIGNATURE,
+  TAG.ONE_PASS,
+  TAG.COMPRESSED,
+  TAG.MARKER,
+  TAG.LITERAL,
+]);
 
 /** Checks a blob; never throws. */
 export function asSignatureBlob(bytes: Uint8Array): SignatureBlob {
@@ -50,7 +58,7 @@ function checkPackets(
   found: { literal: number; signatures: number },
 ): void {
   if (!bytes.length) throw new PacketError('empty compressed packet');
-  for (const { tag, body } of readPackets(bytes)) {
+  for (const { tag, body } of readPackets(bytes, (tag) => MESSAGE_TAGS.has(tag))) {
     if (tag === TAG.COMPRESSED) {
       if (depth >= MAX_NESTING) throw new PacketError('compressed packets nested too deep');
       checkPackets(decompress(body), depth + 1, found);
@@ -64,8 +72,6 @@ function checkPackets(
     } else if (tag === TAG.ONE_PASS) {
       if (!ONE_PASS_VERSIONS.has(body[0]!))
         throw new PacketError(`one-pass signature packet version ${body[0]}`);
-    } else if (tag !== TAG.MARKER) {
-      throw new PacketError(`packet tag ${tag} has no place in a signed message`);
     }
   }
 }

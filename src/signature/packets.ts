@@ -50,8 +50,8 @@ interface Packet {
   readonly body: Uint8Array;
 }
 
-/** Splits a binary OpenPGP stream into packets. */
-export function readPackets(bytes: Uint8Array): Packet[] {
+/** Splits a binary OpenPGP stream into packets; `acceptTag` refuses a tag as soon as it is read. */
+export function readPackets(bytes: Uint8Array, acceptTag?: (tag: number) => boolean): Packet[] {
   const packets: Packet[] = [];
   let pos = 0;
   while (pos < bytes.length) {
@@ -59,8 +59,10 @@ export function readPackets(bytes: Uint8Array): Packet[] {
     const header = bytes[pos++]!;
     if ((header & 0x80) === 0)
       throw new PacketError(`not an OpenPGP packet at byte ${pos - 1} (0x${header.toString(16)})`);
+    const tag = header & 0x40 ? header & 0x3f : (header >> 2) & 0x0f;
+    if (acceptTag && !acceptTag(tag))
+      throw new PacketError(`packet tag ${tag} has no place in a signed message`);
     if (header & 0x40) {
-      const tag = header & 0x3f;
       const chunks: Uint8Array[] = [];
       for (;;) {
         const [length, partial, next] = newLength(bytes, pos);
@@ -71,7 +73,6 @@ export function readPackets(bytes: Uint8Array): Packet[] {
       }
       packets.push({ tag, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
     } else {
-      const tag = (header >> 2) & 0x0f;
       const lengthType = header & 0x03;
       let length: number;
       if (lengthType === 3) length = bytes.length - pos;
