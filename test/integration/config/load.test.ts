@@ -18,11 +18,12 @@ test('no file at all: the embedded defaults', (t) => {
   t.deepEqual(config.import, {
     concurrency: 8,
     perHostConcurrency: 8,
-    maxSignatures: 128,
+    maxSignatures: 127,
     maxSignatureBytes: 4194304,
     timeoutMs: 30000,
     attempts: 5,
     treat403AsMissing: [],
+    crossHostRedirects: [],
     recheckDelaysMs: [10_000, 60_000, 600_000, 3_600_000],
     resyncIntervalMs: 86_400_000,
     resyncSpacingMs: 1_000,
