@@ -9,6 +9,7 @@ import test from 'ava';
 import { bearer } from '../../helpers/api.js';
 import { answersHealth, startDaemonProcess, type DaemonProcess } from '../../helpers/daemon.js';
 import { rawRequest } from '../../helpers/http.js';
+import { bytesHandler, startUpstream } from '../../helpers/upstream.js';
 import { readVector } from '../../helpers/vectors.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -215,4 +216,71 @@ test('defect 10: a tokens file others may write is refused at start; a world-rea
   if (!readable) return;
   await waitFor('the warning', () => readable.log().includes('is readable by everyone (mode 0644)'));
   t.true(await answersHealth(readable));
+});
+
+test('defect 10: credentials in a lookaside URL never leave: not in the API, the console, the status or the log', async (t) => {
+  const up = await startUpstream(t);
+  const sig = `/store/ns/app@sha256=${HEX}/signature-1`;
+  up.routes.set(sig, bytesHandler(SIG));
+  const lookaside =
+    up.base.replace('http://', 'http://robot:hunter2@') + '/store?token=s3cr3t&X-Amz-Signature=abcdef';
+  const daemon = await startDaemonProcess(t, {
+    registries: { 'up.yaml': `docker:\n  registry.example.com:\n    lookaside: ${lookaside}\n` },
+    config: 'log: { level: debug }',
+  });
+  if (!daemon) return;
+  const reference = `registry.example.com/ns/app@${DIGEST}`;
+  const queued = await fetch(`${daemon.base}/v1/imports`, {
+    method: 'POST',
+    headers: { ...bearer('importer'), 'content-type': 'application/json' },
+    body: JSON.stringify({ references: [reference] }),
+  });
+  const { jobs } = (await queued.json()) as { jobs: Array<{ id: string }> };
+  const done = await waitFor(
+    'the import',
+    async () => {
+      const s = (await (
+        await fetch(`${daemon.base}/v1/imports/${encodeURIComponent(jobs[0]!.id)}`)
+      ).json()) as { state: string };
+      return s.state === 'completed' || s.state === 'failed' ? s : undefined;
+    },
+    20_000,
+  );
+  t.is(done.state, 'completed', JSON.stringify(done));
+  t.true(up.requests.includes(`${sig}?token=s3cr3t&X-Amz-Signature=abcdef`), 'the upstream got its token');
+  const image = (await (await fetch(`${daemon.base}/v1/images/${reference}`)).json()) as {
+    source: string;
+    signatures: Array<{ source: string }>;
+  };
+  const safeBase = `http://[redacted]@127.0.0.1:${new URL(up.base).port}/store`;
+  t.is(image.source, `${safeBase}?token=[redacted]&X-Amz-Signature=[redacted]`);
+  t.is(
+    image.signatures[0]!.source,
+    `${safeBase}/ns/app@sha256=${HEX}/signature-1?token=[redacted]&X-Amz-Signature=[redacted]`,
+  );
+  const shown = [
+    JSON.stringify(image),
+    await (await fetch(`${daemon.base}/v1/images?registry=registry.example.com`)).text(),
+    await (await fetch(`${daemon.base}/v1/status`)).text(),
+    await (await fetch(`${daemon.base}/console/images/${reference}`)).text(),
+    await (await fetch(`${daemon.base}/metrics`)).text(),
+    daemon.log(),
+  ];
+  for (const [i, text] of shown.entries()) {
+    for (const secret of ['hunter2', 's3cr3t', 'abcdef', 'robot'])
+      t.false(text.includes(secret), `${secret} in output ${i}`);
+  }
+});
+
+test('a request head over 16 KiB is a 431 in the envelope and the daemon stays up', async (t) => {
+  const daemon = await startDaemonProcess(t, { noWorkers: true });
+  if (!daemon) return;
+  const r = await rawRequest(daemon.base, '/healthz', 'GET', undefined, {
+    'x-big': 'x'.repeat(20_000),
+  }).catch((err: Error) => ({ status: -1, headers: {}, body: err.message }));
+  t.is(r.status, 431);
+  t.deepEqual(JSON.parse(r.body), {
+    errors: [{ code: 'HEADERS_TOO_LARGE', message: 'request header fields too large' }],
+  });
+  t.true(await answersHealth(daemon));
 });
