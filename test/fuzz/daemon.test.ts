@@ -1,7 +1,7 @@
 /**
  * Fuzzing a real `sigmirror serve` process (issue: hostile input). fast-check generates requests
  * (test/fuzz/requests.ts) for a time budget: 60 s in `npm test`, `npm run fuzz -- --minutes N`
- * for longer. After every request: the process is alive, /healthz answers within 1 s, the answer
+ * for longer. After every request: the process is alive, /healthz answers within 1 s (three tries), the answer
  * is not a 5xx (but /readyz, whose 503 means "not ready", and the mirror's 503 while a store
  * fault is injected), and nothing was written outside the store. A failure prints fast-check's
  * seed and the shrunk request; `FUZZ_SEED=<seed>` replays it.
@@ -42,6 +42,15 @@ function send(base: string, r: FuzzRequest): Promise<number> {
     req.on('error', () => resolve(-1));
     req.end(r.body);
   });
+}
+
+/**
+ * /healthz answers within 1 s. A loaded CI machine (the suite runs beside this test) can miss one
+ * second by CPU starvation: up to three 1-s tries, so only a loop stuck for seconds fails.
+ */
+async function healthyWithin(daemon: DaemonProcess): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) if (await answersHealth(daemon, 1_000)) return true;
+  return false;
 }
 
 /** Every file under `dir` but the store's trees (the only place the daemon may write). */
@@ -87,14 +96,16 @@ test(`a real daemon survives ${MINUTES} minute(s) of generated requests`, async 
   const before = await outsideStore(daemon.dir);
   const statuses = new Map<number, number>();
   let cases = 0;
+  let why = '';
   const property = fc.asyncProperty(fuzzRequest, async (request) => {
     const status = await send(daemon.base, request);
     cases++;
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    const healthy = await answersHealth(daemon, 1_000);
+    const healthy = await healthyWithin(daemon);
     const allowed5xx = request.path.split('?')[0] === '/readyz';
     // Past the header limit node may close before the client has read its 431: not a failure.
     const cut = status === -1 && headBytes(request) > 16 * 1024;
+    why = `status ${status}, /healthz ${healthy ? 'answered' : 'did not answer within 1 s'}`;
     return healthy && (status !== -1 || cut) && (status < 500 || allowed5xx);
   });
   const result = await fc.check(property, {
@@ -106,7 +117,7 @@ test(`a real daemon survives ${MINUTES} minute(s) of generated requests`, async 
   t.log(`seed ${SEED}: ${cases} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
   if (result.failed) {
     t.fail(
-      `replay with FUZZ_SEED=${SEED}: ${describe(result.counterexample![0])}; daemon alive: ${daemon.alive()}\n${daemon
+      `replay with FUZZ_SEED=${SEED}: ${describe(result.counterexample![0])}: ${why}; daemon alive: ${daemon.alive()}\n${daemon
         .log()
         .slice(-2000)}`,
     );
