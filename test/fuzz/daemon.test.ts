@@ -89,7 +89,7 @@ async function prepare(t: import('ava').ExecutionContext): Promise<DaemonProcess
   return daemon;
 }
 
-test(`a real daemon survives ${MINUTES} minute(s) of generated requests`, async (t) => {
+test.serial(`a real daemon survives ${MINUTES} minute(s) of generated requests`, async (t) => {
   t.timeout(MINUTES * 60_000 + 120_000);
   const daemon = await prepare(t);
   if (!daemon) return;
@@ -127,7 +127,7 @@ test(`a real daemon survives ${MINUTES} minute(s) of generated requests`, async 
   t.deepEqual(await outsideStore(daemon.dir), before, 'nothing written outside the store');
 });
 
-test('an injected store fault answers 503 on the mirror and nothing else changes', async (t) => {
+test.serial('an injected store fault answers 503 on the mirror and nothing else changes', async (t) => {
   const daemon = await prepare(t);
   if (!daemon) return;
   t.is((await fetch(`${daemon.base}${STORED}`)).status, 200);

@@ -24,7 +24,7 @@ export function sigmirror(
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 90_000, // generous: a loaded CI machine starts tsx slowly
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

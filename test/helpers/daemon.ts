@@ -94,7 +94,7 @@ export async function startDaemonProcess(
         (r) => r.ok,
         () => false,
       )),
-    30_000,
+    60_000,
   ).catch((err: Error) => {
     throw new Error(`${err.message}; its log:\n${log.slice(-3000)}`);
   });

@@ -33,53 +33,59 @@ async function upload(daemon: DaemonProcess, bytes: Buffer, id = 'a'.repeat(32))
   });
 }
 
-test('defect 1: every method on the mirror, and conditional GETs of a served signature, leave the daemon up', async (t) => {
-  const daemon = await startDaemonProcess(t, { noWorkers: true });
-  if (!daemon) return;
-  t.is((await upload(daemon, SIG)).status, 201);
-  for (const method of METHODS) {
-    const r = await rawRequest(daemon.base, MIRROR, method, method === 'OPTIONS' ? undefined : 'xx');
-    t.is(r.status, method === 'OPTIONS' ? 204 : 405, method);
-    t.is(r.headers.allow, 'GET, HEAD', method);
-    t.true(await answersHealth(daemon), `alive after ${method}`);
-  }
-  const first = await fetch(`${daemon.base}${MIRROR}`);
-  t.is(first.status, 200);
-  const etag = first.headers.get('etag')!;
-  for (const inm of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
-    for (let i = 0; i < 6; i++) {
-      const r = await fetch(`${daemon.base}${MIRROR}`, { headers: { 'if-none-match': inm } });
-      t.is(r.status, 304, inm);
+test.serial(
+  'defect 1: every method on the mirror, and conditional GETs of a served signature, leave the daemon up',
+  async (t) => {
+    const daemon = await startDaemonProcess(t, { noWorkers: true });
+    if (!daemon) return;
+    t.is((await upload(daemon, SIG)).status, 201);
+    for (const method of METHODS) {
+      const r = await rawRequest(daemon.base, MIRROR, method, method === 'OPTIONS' ? undefined : 'xx');
+      t.is(r.status, method === 'OPTIONS' ? 204 : 405, method);
+      t.is(r.headers.allow, 'GET, HEAD', method);
+      t.true(await answersHealth(daemon), `alive after ${method}`);
     }
-    t.true(await answersHealth(daemon), `alive after If-None-Match: ${inm}`);
-  }
-  const other = await fetch(`${daemon.base}${MIRROR}`, { headers: { 'if-none-match': '"sha256:0"' } });
-  t.is(other.status, 200, 'a tag that does not match gets the bytes');
-  t.false(daemon.log().includes('"level":50'), 'nothing logged as an error');
-});
+    const first = await fetch(`${daemon.base}${MIRROR}`);
+    t.is(first.status, 200);
+    const etag = first.headers.get('etag')!;
+    for (const inm of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      for (let i = 0; i < 6; i++) {
+        const r = await fetch(`${daemon.base}${MIRROR}`, { headers: { 'if-none-match': inm } });
+        t.is(r.status, 304, inm);
+      }
+      t.true(await answersHealth(daemon), `alive after If-None-Match: ${inm}`);
+    }
+    const other = await fetch(`${daemon.base}${MIRROR}`, { headers: { 'if-none-match': '"sha256:0"' } });
+    t.is(other.status, 200, 'a tag that does not match gets the bytes');
+    t.false(daemon.log().includes('"level":50'), 'nothing logged as an error');
+  },
+);
 
-test('defect 2: names built to make the grammar backtrack answer at once, on the mirror and on imports', async (t) => {
-  const daemon = await startDaemonProcess(t, { noWorkers: true });
-  if (!daemon) return;
-  for (const n of [32, 40, 64, 10_000]) {
-    const name = `${'a'.repeat(n)}!`;
-    const started = Date.now();
-    const mirror = await rawRequest(daemon.base, `/sigstore/up.example/${name}@sha256=${HEX}/signature-1`);
-    t.is(mirror.status, 404, `mirror, ${n}`);
-    const imports = await fetch(`${daemon.base}/v1/imports`, {
-      method: 'POST',
-      headers: { ...bearer('importer'), 'content-type': 'application/json' },
-      body: JSON.stringify({ references: [`up.example/${name}@${DIGEST}`] }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    t.is(imports.status, 400, `imports, ${n}`);
-    // Before the fix 32 characters took ~25 s and 40 never returned; linear work is milliseconds.
-    t.true(Date.now() - started < 5_000, `answered in ${Date.now() - started} ms`);
-    t.true(await answersHealth(daemon));
-  }
-});
+test.serial(
+  'defect 2: names built to make the grammar backtrack answer at once, on the mirror and on imports',
+  async (t) => {
+    const daemon = await startDaemonProcess(t, { noWorkers: true });
+    if (!daemon) return;
+    for (const n of [32, 40, 64, 10_000]) {
+      const name = `${'a'.repeat(n)}!`;
+      const started = Date.now();
+      const mirror = await rawRequest(daemon.base, `/sigstore/up.example/${name}@sha256=${HEX}/signature-1`);
+      t.is(mirror.status, 404, `mirror, ${n}`);
+      const imports = await fetch(`${daemon.base}/v1/imports`, {
+        method: 'POST',
+        headers: { ...bearer('importer'), 'content-type': 'application/json' },
+        body: JSON.stringify({ references: [`up.example/${name}@${DIGEST}`] }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      t.is(imports.status, 400, `imports, ${n}`);
+      // Before the fix 32 characters took ~25 s and 40 never returned; linear work is milliseconds.
+      t.true(Date.now() - started < 5_000, `answered in ${Date.now() - started} ms`);
+      t.true(await answersHealth(daemon));
+    }
+  },
+);
 
-test('defect 5: with auth.anonymousRead false the mirror wants a reader token', async (t) => {
+test.serial('defect 5: with auth.anonymousRead false the mirror wants a reader token', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true, anonymousRead: false });
   if (!daemon) return;
   t.is((await upload(daemon, SIG)).status, 201);
@@ -100,7 +106,7 @@ test('defect 5: with auth.anonymousRead false the mirror wants a reader token', 
   }
 });
 
-test('defect 5: with anonymous reads on, a wrong token is still refused', async (t) => {
+test.serial('defect 5: with anonymous reads on, a wrong token is still refused', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
   if (!daemon) return;
   t.is((await upload(daemon, SIG)).status, 201);
@@ -108,7 +114,7 @@ test('defect 5: with anonymous reads on, a wrong token is still refused', async 
   t.is((await fetch(`${daemon.base}${MIRROR}`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
 });
 
-test('defect 8: prototype keys are not notification sources', async (t) => {
+test.serial('defect 8: prototype keys are not notification sources', async (t) => {
   const daemon = await startDaemonProcess(t, {
     noWorkers: true,
     config: 'notifications: { sources: { reg: { registry: registry.example.com } } }',
@@ -127,7 +133,7 @@ test('defect 8: prototype keys are not notification sources', async (t) => {
   }
 });
 
-test('defect 9: unknown methods on API routes answer 405 with Allow and log nothing', async (t) => {
+test.serial('defect 9: unknown methods on API routes answer 405 with Allow and log nothing', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
   if (!daemon) return;
   const cases: Array<[string, string]> = [
@@ -151,7 +157,7 @@ test('defect 9: unknown methods on API routes answer 405 with Allow and log noth
   t.false(daemon.log().includes('"level":50'), 'no error logged');
 });
 
-test('defect 9: a store read error is a 503 nobody caches, never a 404', async (t) => {
+test.serial('defect 9: a store read error is a 503 nobody caches, never a 404', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
   if (!daemon) return;
   const image = path.join(daemon.storeDir, 'registry.example.com', `ns/app@sha256=${HEX}`);
@@ -168,7 +174,7 @@ test('defect 9: a store read error is a 503 nobody caches, never a 404', async (
   t.true(await answersHealth(daemon));
 });
 
-test('defect 10: one notification carries at most 1,000 events', async (t) => {
+test.serial('defect 10: one notification carries at most 1,000 events', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
   if (!daemon) return;
   const event = (n: number) => ({
@@ -198,81 +204,87 @@ test('defect 10: one notification carries at most 1,000 events', async (t) => {
   t.deepEqual(await fits.json(), { queued: 1_000 });
 });
 
-test('defect 10: a tokens file others may write is refused at start; a world-readable one is warned about', async (t) => {
-  const writable = await startDaemonProcess(t, { noWorkers: true, tokensMode: 0o666, noWait: true });
-  if (!writable) return;
-  const code = await new Promise<number | null>((resolve) => writable.child.once('exit', resolve));
-  t.is(code, 1);
-  const tokens = path.join(writable.dir, 'tokens.yaml');
-  t.true(
-    writable
-      .log()
-      .includes(
-        `tokens file ${tokens} is writable by everyone (mode 0666): refused; run chmod 600 ${tokens}`,
-      ),
-    writable.log().slice(-500),
-  );
-  const readable = await startDaemonProcess(t, { noWorkers: true, tokensMode: 0o644 });
-  if (!readable) return;
-  await waitFor('the warning', () => readable.log().includes('is readable by everyone (mode 0644)'));
-  t.true(await answersHealth(readable));
-});
+test.serial(
+  'defect 10: a tokens file others may write is refused at start; a world-readable one is warned about',
+  async (t) => {
+    const writable = await startDaemonProcess(t, { noWorkers: true, tokensMode: 0o666, noWait: true });
+    if (!writable) return;
+    const code = await new Promise<number | null>((resolve) => writable.child.once('exit', resolve));
+    t.is(code, 1);
+    const tokens = path.join(writable.dir, 'tokens.yaml');
+    t.true(
+      writable
+        .log()
+        .includes(
+          `tokens file ${tokens} is writable by everyone (mode 0666): refused; run chmod 600 ${tokens}`,
+        ),
+      writable.log().slice(-500),
+    );
+    const readable = await startDaemonProcess(t, { noWorkers: true, tokensMode: 0o644 });
+    if (!readable) return;
+    await waitFor('the warning', () => readable.log().includes('is readable by everyone (mode 0644)'));
+    t.true(await answersHealth(readable));
+  },
+);
 
-test('defect 10: credentials in a lookaside URL never leave: not in the API, the console, the status or the log', async (t) => {
-  const up = await startUpstream(t);
-  const sig = `/store/ns/app@sha256=${HEX}/signature-1`;
-  up.routes.set(sig, bytesHandler(SIG));
-  const lookaside =
-    up.base.replace('http://', 'http://robot:hunter2@') + '/store?token=s3cr3t&X-Amz-Signature=abcdef';
-  const daemon = await startDaemonProcess(t, {
-    registries: { 'up.yaml': `docker:\n  registry.example.com:\n    lookaside: ${lookaside}\n` },
-    config: 'log: { level: debug }',
-  });
-  if (!daemon) return;
-  const reference = `registry.example.com/ns/app@${DIGEST}`;
-  const queued = await fetch(`${daemon.base}/v1/imports`, {
-    method: 'POST',
-    headers: { ...bearer('importer'), 'content-type': 'application/json' },
-    body: JSON.stringify({ references: [reference] }),
-  });
-  const { jobs } = (await queued.json()) as { jobs: Array<{ id: string }> };
-  const done = await waitFor(
-    'the import',
-    async () => {
-      const s = (await (
-        await fetch(`${daemon.base}/v1/imports/${encodeURIComponent(jobs[0]!.id)}`)
-      ).json()) as { state: string };
-      return s.state === 'completed' || s.state === 'failed' ? s : undefined;
-    },
-    20_000,
-  );
-  t.is(done.state, 'completed', JSON.stringify(done));
-  t.true(up.requests.includes(`${sig}?token=s3cr3t&X-Amz-Signature=abcdef`), 'the upstream got its token');
-  const image = (await (await fetch(`${daemon.base}/v1/images/${reference}`)).json()) as {
-    source: string;
-    signatures: Array<{ source: string }>;
-  };
-  const safeBase = `http://[redacted]@127.0.0.1:${new URL(up.base).port}/store`;
-  t.is(image.source, `${safeBase}?token=[redacted]&X-Amz-Signature=[redacted]`);
-  t.is(
-    image.signatures[0]!.source,
-    `${safeBase}/ns/app@sha256=${HEX}/signature-1?token=[redacted]&X-Amz-Signature=[redacted]`,
-  );
-  const shown = [
-    JSON.stringify(image),
-    await (await fetch(`${daemon.base}/v1/images?registry=registry.example.com`)).text(),
-    await (await fetch(`${daemon.base}/v1/status`)).text(),
-    await (await fetch(`${daemon.base}/console/images/${reference}`)).text(),
-    await (await fetch(`${daemon.base}/metrics`)).text(),
-    daemon.log(),
-  ];
-  for (const [i, text] of shown.entries()) {
-    for (const secret of ['hunter2', 's3cr3t', 'abcdef', 'robot'])
-      t.false(text.includes(secret), `${secret} in output ${i}`);
-  }
-});
+test.serial(
+  'defect 10: credentials in a lookaside URL never leave: not in the API, the console, the status or the log',
+  async (t) => {
+    const up = await startUpstream(t);
+    const sig = `/store/ns/app@sha256=${HEX}/signature-1`;
+    up.routes.set(sig, bytesHandler(SIG));
+    const lookaside =
+      up.base.replace('http://', 'http://robot:hunter2@') + '/store?token=s3cr3t&X-Amz-Signature=abcdef';
+    const daemon = await startDaemonProcess(t, {
+      registries: { 'up.yaml': `docker:\n  registry.example.com:\n    lookaside: ${lookaside}\n` },
+      config: 'log: { level: debug }',
+    });
+    if (!daemon) return;
+    const reference = `registry.example.com/ns/app@${DIGEST}`;
+    const queued = await fetch(`${daemon.base}/v1/imports`, {
+      method: 'POST',
+      headers: { ...bearer('importer'), 'content-type': 'application/json' },
+      body: JSON.stringify({ references: [reference] }),
+    });
+    const { jobs } = (await queued.json()) as { jobs: Array<{ id: string }> };
+    const done = await waitFor(
+      'the import',
+      async () => {
+        const s = (await (
+          await fetch(`${daemon.base}/v1/imports/${encodeURIComponent(jobs[0]!.id)}`)
+        ).json()) as { state: string };
+        return s.state === 'completed' || s.state === 'failed' ? s : undefined;
+      },
+      20_000,
+    );
+    t.is(done.state, 'completed', JSON.stringify(done));
+    t.true(up.requests.includes(`${sig}?token=s3cr3t&X-Amz-Signature=abcdef`), 'the upstream got its token');
+    const image = (await (await fetch(`${daemon.base}/v1/images/${reference}`)).json()) as {
+      source: string;
+      signatures: Array<{ source: string }>;
+    };
+    const safeBase = `http://[redacted]@127.0.0.1:${new URL(up.base).port}/store`;
+    t.is(image.source, `${safeBase}?token=[redacted]&X-Amz-Signature=[redacted]`);
+    t.is(
+      image.signatures[0]!.source,
+      `${safeBase}/ns/app@sha256=${HEX}/signature-1?token=[redacted]&X-Amz-Signature=[redacted]`,
+    );
+    const shown = [
+      JSON.stringify(image),
+      await (await fetch(`${daemon.base}/v1/images?registry=registry.example.com`)).text(),
+      await (await fetch(`${daemon.base}/v1/status`)).text(),
+      await (await fetch(`${daemon.base}/console/images/${reference}`)).text(),
+      await (await fetch(`${daemon.base}/metrics`)).text(),
+      daemon.log(),
+    ];
+    for (const [i, text] of shown.entries()) {
+      for (const secret of ['hunter2', 's3cr3t', 'abcdef', 'robot'])
+        t.false(text.includes(secret), `${secret} in output ${i}`);
+    }
+  },
+);
 
-test('a request head over 16 KiB is a 431 in the envelope and the daemon stays up', async (t) => {
+test.serial('a request head over 16 KiB is a 431 in the envelope and the daemon stays up', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
   if (!daemon) return;
   const r = await rawRequest(daemon.base, '/healthz', 'GET', undefined, {

@@ -99,7 +99,7 @@ const NOT_SIGNATURES: Array<[string, Buffer, Record<string, string>?]> = [
 ];
 
 for (const [name, body, headers] of NOT_SIGNATURES) {
-  test(`not stored: ${name}`, async (t) => {
+  test.serial(`not stored: ${name}`, async (t) => {
     const r = await importWith(t, bytesHandler(body, headers));
     if (!r) return;
     t.is(r.status.state, 'completed', r.status.error);
@@ -118,7 +118,7 @@ for (const [name, body, headers] of NOT_SIGNATURES) {
   });
 }
 
-test('an armored signature is stored in the binary form hosts read', async (t) => {
+test.serial('an armored signature is stored in the binary form hosts read', async (t) => {
   const r = await importWith(t, bytesHandler(armored(SIG2)));
   if (!r) return;
   t.like(r.status.result, { fetched: 2, added: [1, 2], endedBy: 'not-found' });
@@ -126,7 +126,7 @@ test('an armored signature is stored in the binary form hosts read', async (t) =
   t.true(r.stored[1]!.equals(SIG2));
 });
 
-test('an endless body is cut at the 4 MiB limit and nothing of the image is stored', async (t) => {
+test.serial('an endless body is cut at the 4 MiB limit and nothing of the image is stored', async (t) => {
   const chunk = Buffer.alloc(64 * 1024, 0xa3);
   const r = await importWith(t, (_req, res) => {
     res.writeHead(200);
@@ -143,7 +143,7 @@ test('an endless body is cut at the 4 MiB limit and nothing of the image is stor
   t.deepEqual(r.files, []);
 });
 
-test('a body that never ends nor grows times out; nothing is stored', async (t) => {
+test.serial('a body that never ends nor grows times out; nothing is stored', async (t) => {
   const r = await importWith(t, (_req, res) => {
     res.writeHead(200, { 'content-length': '1000' });
     res.write(SIG2.subarray(0, 10));
@@ -153,41 +153,47 @@ test('a body that never ends nor grows times out; nothing is stored', async (t) 
   t.deepEqual(r.files, []);
 });
 
-test('a redirect to another host is not followed: the error names both URLs and the key that allows it', async (t) => {
-  const other = await startUpstream(t);
-  other.routes.set(sigPath(2), bytesHandler(SIG2));
-  const r = await importWith(t, (_req, res) =>
-    res.writeHead(302, { location: `${other.base}${sigPath(2)}` }).end(),
-  );
-  if (!r) return;
-  t.is(r.status.state, 'failed');
-  const host = new URL(r.up.base).host;
-  t.is(
-    r.status.error,
-    `redirect from ${r.up.base}${sigPath(2)} to ${other.base}${sigPath(2)} leaves ${host}: not followed (to allow it, add "${host}" to import.crossHostRedirects in the daemon config)`,
-  );
-  t.deepEqual(other.requests, [], 'the other host never heard from us');
-  t.deepEqual(r.files, []);
-});
+test.serial(
+  'a redirect to another host is not followed: the error names both URLs and the key that allows it',
+  async (t) => {
+    const other = await startUpstream(t);
+    other.routes.set(sigPath(2), bytesHandler(SIG2));
+    const r = await importWith(t, (_req, res) =>
+      res.writeHead(302, { location: `${other.base}${sigPath(2)}` }).end(),
+    );
+    if (!r) return;
+    t.is(r.status.state, 'failed');
+    const host = new URL(r.up.base).host;
+    t.is(
+      r.status.error,
+      `redirect from ${r.up.base}${sigPath(2)} to ${other.base}${sigPath(2)} leaves ${host}: not followed (to allow it, add "${host}" to import.crossHostRedirects in the daemon config)`,
+    );
+    t.deepEqual(other.requests, [], 'the other host never heard from us');
+    t.deepEqual(r.files, []);
+  },
+);
 
-test('a redirect to another host is followed when the upstream host is listed in import.crossHostRedirects', async (t) => {
-  const other = await startUpstream(t);
-  other.routes.set('/cdn/sig2', bytesHandler(SIG2));
-  const up = await startUpstream(t);
-  const r = await importWith(
-    t,
-    (_req, res) => res.writeHead(302, { location: `${other.base}/cdn/sig2` }).end(),
-    {
-      up,
-      crossHostRedirects: [new URL(up.base).host],
-    },
-  );
-  if (!r) return;
-  t.like(r.status.result, { added: [1, 2] });
-  t.true(r.stored[1]!.equals(SIG2));
-});
+test.serial(
+  'a redirect to another host is followed when the upstream host is listed in import.crossHostRedirects',
+  async (t) => {
+    const other = await startUpstream(t);
+    other.routes.set('/cdn/sig2', bytesHandler(SIG2));
+    const up = await startUpstream(t);
+    const r = await importWith(
+      t,
+      (_req, res) => res.writeHead(302, { location: `${other.base}/cdn/sig2` }).end(),
+      {
+        up,
+        crossHostRedirects: [new URL(up.base).host],
+      },
+    );
+    if (!r) return;
+    t.like(r.status.result, { added: [1, 2] });
+    t.true(r.stored[1]!.equals(SIG2));
+  },
+);
 
-test('a redirect on the same host is followed; more than 5 are not', async (t) => {
+test.serial('a redirect on the same host is followed; more than 5 are not', async (t) => {
   const up = await startUpstream(t);
   up.routes.set('/moved/sig2', bytesHandler(SIG2));
   const same = await importWith(t, (_req, res) => res.writeHead(301, { location: '/moved/sig2' }).end(), {
@@ -207,7 +213,7 @@ test('a redirect on the same host is followed; more than 5 are not', async (t) =
   t.deepEqual(long.files, []);
 });
 
-test('https never redirects to http, even on the same host', async (t) => {
+test.serial('https never redirects to http, even on the same host', async (t) => {
   const dir = await tempDir(t);
   const certs = makeCertificates(dir);
   const up = await startUpstream(t, { key: certs.key, cert: certs.cert });
