@@ -1,54 +1,111 @@
 /**
  * The mirror's in-memory cache of served signature blobs and their ETags: the hot path answers
- * from memory, synchronously. Bounded by total bytes. An entry older than its TTL is still served
- * while one background re-read checks it against the store (stale-while-revalidate), so an admin
- * removal (the only operation that changes an index) shows within the TTL plus that one re-read,
- * and no request waits on the disk for an index it has seen before. TTLs are jittered so entries
- * cached together are not re-read together.
+ * from memory, synchronously. lru-cache bounds it by bytes and by entries. Two rules on top:
+ * - Admission: a blob is cached on its second request within the doorkeeper's memory, so one
+ *   scan over a million paths (a host fleet's first pull, a crawler) does not flush what hosts
+ *   actually re-read; a path asked for once costs one read and a few bytes of key.
+ * - Stale-while-revalidate: an entry older than its TTL is still served while one background
+ *   re-read checks it against the store, so an admin removal (the only operation that changes an
+ *   index) shows within the TTL plus that one re-read, and no request waits on the disk for an
+ *   index it has seen before. TTLs are jittered so entries cached together are not re-read
+ *   together.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
-/** Total bytes kept. Signatures are ~1 KiB, so this holds tens of thousands. */
-export const CACHE_MAX_BYTES = 64 * 1024 * 1024;
+/** Total bytes of cached blobs. Signatures are ~1 KiB, so this holds tens of thousands. */
+export const CACHE_MAX_BYTES = 32 * 1024 * 1024;
+/** Most cached blobs: bounds the per-entry overhead whatever the blob sizes. */
+export const CACHE_MAX_ENTRIES = 50_000;
+/** Paths remembered as "asked for once" (keys only), for the admission rule. */
+const DOORKEEPER_ENTRIES = 100_000;
 /** How long a cached blob is served before it is checked against the store again. */
 export const CACHE_TTL_MS = 30_000;
+/** Per-entry bookkeeping counted against the byte bound (key, ETag, lru-cache slots). */
+const ENTRY_OVERHEAD = 256;
 
 export interface CachedBlob {
   readonly bytes: Buffer;
   readonly etag: string;
-  readonly expires: number;
 }
 
 /** Reads a key's current bytes from the store; undefined when it is gone. */
 export type BlobLoader = (key: string) => Promise<Uint8Array | undefined>;
 
+export interface BlobCacheOptions {
+  readonly maxBytes?: number | undefined;
+  readonly maxEntries?: number | undefined;
+  readonly ttlMs?: number | undefined;
+  /** Milliseconds now (tests move time without sleeping). */
+  readonly now?: (() => number) | undefined;
+}
+
 export class BlobCache {
-  private readonly entries = new Map<string, CachedBlob>();
+  private readonly cache: LRUCache<string, CachedBlob>;
+  private readonly seenOnce: LRUCache<string, true>;
   private readonly revalidating = new Set<string>();
-  private bytes = 0;
+  private readonly ttlMs: number;
 
   constructor(
     private readonly load: BlobLoader,
-    private readonly maxBytes = CACHE_MAX_BYTES,
-    private readonly ttlMs = CACHE_TTL_MS,
-  ) {}
+    options: BlobCacheOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? CACHE_TTL_MS;
+    const maxBytes = options.maxBytes ?? CACHE_MAX_BYTES;
+    const perf = options.now ? { now: options.now } : undefined;
+    this.cache = new LRUCache<string, CachedBlob>({
+      max: options.maxEntries ?? CACHE_MAX_ENTRIES,
+      maxSize: maxBytes,
+      // Never let one blob take more than a sixteenth of the cache.
+      maxEntrySize: Math.max(1, Math.floor(maxBytes / 16)),
+      sizeCalculation: (blob, key) => blob.bytes.length + key.length + ENTRY_OVERHEAD,
+      ttl: this.ttlMs,
+      allowStale: true,
+      noDeleteOnStaleGet: true,
+      updateAgeOnGet: false,
+      ttlAutopurge: false,
+      ...(perf ? { perf } : {}),
+    });
+    this.seenOnce = new LRUCache<string, true>({ max: DOORKEEPER_ENTRIES });
+  }
 
   /** The cached blob, if any, without waiting; a stale one is re-read in the background. */
-  peek(key: string, now = Date.now()): CachedBlob | undefined {
-    const entry = this.entries.get(key);
-    if (entry && entry.expires < now) this.revalidate(key, entry);
+  peek(key: string): CachedBlob | undefined {
+    const entry = this.cache.get(key);
+    if (entry && this.cache.getRemainingTTL(key) <= 0) this.revalidate(key, entry);
     return entry;
   }
 
-  /** Reads, hashes and caches a blob the cache does not hold; undefined when the store has none. */
+  /** Reads and hashes a blob the cache does not hold; undefined when the store has none. */
   async fetch(key: string): Promise<CachedBlob | undefined> {
     const bytes = await this.load(key);
-    return bytes ? this.set(key, toBuffer(bytes)) : undefined;
+    if (!bytes) return undefined;
+    const blob = { bytes: toBuffer(bytes), etag: strongEtag(bytes) };
+    this.admit(key, blob);
+    return blob;
+  }
+
+  /** Entries and bytes held (for the benches and tests). */
+  get stats(): { entries: number; bytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.calculatedSize };
   }
 
   clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
+    this.cache.clear();
+    this.seenOnce.clear();
+  }
+
+  /** Caches a blob on its second request; the first only leaves its key with the doorkeeper. */
+  private admit(key: string, blob: CachedBlob): void {
+    if (!this.seenOnce.delete(key)) {
+      this.seenOnce.set(key, true);
+      return;
+    }
+    this.set(key, blob);
+  }
+
+  private set(key: string, blob: CachedBlob): void {
+    this.cache.set(key, blob, { ttl: Math.round(this.ttlMs * (0.8 + 0.2 * Math.random())) });
   }
 
   private revalidate(key: string, stale: CachedBlob): void {
@@ -57,37 +114,17 @@ export class BlobCache {
     void this.load(key)
       .then(
         (bytes) => {
-          if (!bytes) this.delete(key);
-          else if (stale.bytes.equals(bytes)) this.set(key, stale.bytes, stale.etag);
-          else this.set(key, toBuffer(bytes));
+          if (!bytes) this.cache.delete(key);
+          else if (stale.bytes.equals(bytes)) this.set(key, stale);
+          else this.set(key, { bytes: toBuffer(bytes), etag: strongEtag(bytes) });
         },
-        () => this.delete(key), // unreadable now: the next request asks the store itself
+        () => this.cache.delete(key), // unreadable now: the next request asks the store itself
       )
       .finally(() => this.revalidating.delete(key));
-  }
-
-  private set(key: string, bytes: Buffer, etag = strongEtag(bytes)): CachedBlob {
-    this.delete(key);
-    const entry = { bytes, etag, expires: Date.now() + this.ttlMs * (0.8 + 0.2 * Math.random()) };
-    if (bytes.length > this.maxBytes / 16) return entry; // never let one blob flush the cache
-    this.entries.set(key, entry);
-    this.bytes += bytes.length;
-    for (const [oldest] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.delete(oldest);
-    }
-    return entry;
-  }
-
-  private delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.bytes -= entry.bytes.length;
   }
 }
 
 const toBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 
 /** The mirror's ETag: the blob's sha256, which never changes for the same bytes. */
-const strongEtag = (bytes: Buffer) => `"sha256:${createHash('sha256').update(bytes).digest('hex')}"`;
+const strongEtag = (bytes: Uint8Array) => `"sha256:${createHash('sha256').update(bytes).digest('hex')}"`;

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics.js';
 import type { SignatureStore } from '../../store/index.js';
 import { principalOf, type AuthDeps } from '../auth.js';
-import { BlobCache, type CachedBlob } from '../blob-cache.js';
+import { BlobCache, type BlobCacheOptions, type CachedBlob } from '../blob-cache.js';
 import { answerError, safeUrl } from '../boundary.js';
 import { ApiError } from '../errors.js';
 import { parseMirrorPath } from '../paths.js';
@@ -36,21 +36,16 @@ export interface MirrorDeps {
   /** Tokens and the anonymous-read switch; without it (tests of the cache alone) reads are open. */
   readonly auth?: AuthDeps | undefined;
   readonly logger?: Logger | undefined;
-  /** Cache tuning (tests); defaults: CACHE_MAX_BYTES, CACHE_TTL_MS. */
-  readonly cacheMaxBytes?: number;
-  readonly cacheTtlMs?: number;
+  /** Cache tuning (tests, benches); defaults in blob-cache.ts. */
+  readonly cache?: BlobCacheOptions | undefined;
 }
 
 /** The mirror as a node:http handler for URLs under MIRROR_PREFIX. */
 export function mirrorHandler(deps: MirrorDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const cache = new BlobCache(
-    async (rest) => {
-      const parsed = parseMirrorPath(rest);
-      return parsed ? deps.store.read(parsed.image, parsed.index) : undefined;
-    },
-    deps.cacheMaxBytes,
-    deps.cacheTtlMs,
-  );
+  const cache = new BlobCache(async (rest) => {
+    const parsed = parseMirrorPath(rest);
+    return parsed ? deps.store.read(parsed.image, parsed.index) : undefined;
+  }, deps.cache);
   const count = (method: string, status: number) => {
     deps.metrics?.httpRequests.inc({ route: ROUTE, method: knownMethod(method), status: String(status) });
   };
