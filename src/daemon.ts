@@ -11,7 +11,7 @@ import { startResync } from '../workers/resync.js';
 import { buildApi, buildStatusApp, listen } from './api/index.js';
 import { TokensWatcher } from './auth/index.js';
 import { stateDirOf, type LoadedConfig } from './config/index.js';
-import { AgentPool, HostLimiter } from './fetch/index.js';
+import { AgentPool, HostBreaker, HostLimiter } from './fetch/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { clusterMetricsScrape } from './metrics-cluster.js';
 import { ImportProducer } from './queue/index.js';
@@ -108,6 +108,10 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
           store,
           agents,
           hosts: new HostLimiter(config.import.perHostConcurrency),
+          breaker: new HostBreaker({
+            logger: logger.child({ module: 'fetch' }),
+            onChange: (host, offline) => metrics.fetchHostOffline.set({ host }, offline ? 1 : 0),
+          }),
           limits: config.import,
           treat403AsMissing: new Set(config.import.treat403AsMissing),
           crossHostRedirects: new Set(config.import.crossHostRedirects),

@@ -13,6 +13,8 @@ export interface Metrics {
   readonly registriesConfigError: Gauge;
   /** Upstream fetch decisions and errors, by kind (not-found, soft-404, forbidden-as-missing, timeout, …). */
   readonly fetchEvents: Counter<'kind'>;
+  /** 1 while an upstream host's circuit is open (fetch/breaker.ts), by host. */
+  readonly fetchHostOffline: Gauge<'host'>;
   /** Import jobs finished, by outcome: imported | unchanged | empty | failed | retried. */
   readonly importJobs: Counter<'outcome'>;
   /** Signatures added to the store, by source: import | upload. */
@@ -41,6 +43,12 @@ export function createMetrics(defaults = true): Metrics {
       name: 'sigmirror_registries_config_error',
       help: '1 while the latest registries.d edit is rejected and the last good configuration is in force',
       aggregator: 'max', // across processes: 1 when any of them runs on the last good config
+      registers,
+    }),
+    fetchHostOffline: new Gauge({
+      name: 'sigmirror_fetch_host_offline',
+      help: '1 while an upstream host is taken offline after consecutive failures (its circuit is open)',
+      labelNames: ['host'],
       registers,
     }),
     fetchEvents: new Counter({

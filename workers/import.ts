@@ -3,7 +3,7 @@
  * non-retryable FetchError or a config error fails the job at once; the rest retry with jittered
  * backoff, honouring Retry-After), counts outcomes, and schedules the no-signature re-checks.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { FetchError } from '../src/fetch/index.js';
 import { ImportConfigError, importImage, type ImportDeps, type ImportResult } from '../src/import/index.js';
@@ -42,17 +42,22 @@ export interface ImportWorker {
 
 export function startImportWorker(options: ImportWorkerOptions): ImportWorker {
   const connection = workerConnection(options.redisUrl);
-  const worker = new Worker<ImportJob, ImportResult>(IMPORT_QUEUE, (job) => processImport(job, options), {
-    connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    lockDuration: options.lockDurationMs,
-    stalledInterval: options.lockDurationMs,
-    maxStalledCount: 5,
-    settings: {
-      backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelayMs(attemptsMade, err),
+  const worker = new Worker<ImportJob, ImportResult>(
+    IMPORT_QUEUE,
+    (job, token) => processImport(job, token, options),
+    {
+      connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.lockDurationMs,
+      maxStalledCount: 5,
+      settings: {
+        backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+          retryDelayMs(attemptsMade, err),
+      },
     },
-  });
+  );
   worker.on('completed', (job, result) => void afterSuccess(job, result, options));
   worker.on('failed', (job, err) => {
     const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
@@ -76,6 +81,7 @@ export function startImportWorker(options: ImportWorkerOptions): ImportWorker {
 
 async function processImport(
   job: Job<ImportJob, ImportResult>,
+  token: string | undefined,
   options: ImportWorkerOptions,
 ): Promise<ImportResult> {
   const parsed = importJobSchema.safeParse(job.data);
@@ -88,6 +94,12 @@ async function processImport(
     logger.info({ added: result.added.length, fetched: result.fetched, endedBy: result.endedBy }, 'imported');
     return result;
   } catch (err) {
+    // An offline host is nobody's failure: wait for its probe without spending an attempt.
+    if (err instanceof FetchError && err.kind === 'host-offline' && token) {
+      logger.debug({ retryAfterMs: err.retryAfterMs }, err.message);
+      await job.moveToDelayed(Date.now() + (err.retryAfterMs ?? 1_000), token);
+      throw new DelayedError();
+    }
     if (err instanceof FetchError && !err.retryable) throw new UnrecoverableError(err.message);
     if (err instanceof ImportConfigError || err instanceof LayoutError || err instanceof ReferenceError) {
       throw new UnrecoverableError(err.message);

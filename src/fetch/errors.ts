@@ -17,6 +17,7 @@ export type FetchErrorKind =
   | 'insecure-redirect'
   | 'cross-host-redirect'
   | 'unsupported-scheme'
+  | 'host-offline'
   | 'file';
 
 export class FetchError extends Error {

@@ -9,3 +9,4 @@ export { FetchError, redactUrl, parseRetryAfter, type FetchErrorKind } from './e
 export { AgentPool } from './agent.js';
 export { HostLimiter } from './host-limit.js';
 export * as limits from './limits.js';
+export { HostBreaker, FAILURES_TO_OPEN, OPEN_MS, type BreakerOptions } from './breaker.js';

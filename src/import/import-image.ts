@@ -4,7 +4,14 @@
  * maps errors onto retries (STYLE habit #6).
  */
 import type { Logger } from 'pino';
-import { AgentPool, HostLimiter, fetchSignatureList, redactUrl, type EndedBy } from '../fetch/index.js';
+import {
+  AgentPool,
+  HostBreaker,
+  HostLimiter,
+  fetchSignatureList,
+  redactUrl,
+  type EndedBy,
+} from '../fetch/index.js';
 import { signatureUrl } from '../lookaside/index.js';
 import { parseNormalizedReference } from '../reference/index.js';
 import { lookasideFor, signatureBaseFor, type RegistriesConfig } from '../registries/index.js';
@@ -17,6 +24,8 @@ export interface ImportDeps {
   readonly store: SignatureStore;
   readonly agents: AgentPool;
   readonly hosts: HostLimiter;
+  /** Takes a host offline after consecutive failures (fetch/breaker.ts); none: every job tries. */
+  readonly breaker?: HostBreaker | undefined;
   readonly limits: {
     readonly maxSignatures: number;
     readonly maxSignatureBytes: number;
@@ -70,7 +79,7 @@ export async function importImage(image: ImageKey, deps: ImportDeps): Promise<Im
   const host = new URL(base).host;
   const log = deps.logger?.child({ scope: decision.scope, lookaside: redactUrl(decision.url) });
   log?.debug(`scope ${decision.scope} matched in ${decision.file ?? 'built-in default'}`);
-  const list = await deps.hosts.run(host, () =>
+  const fetchAll = () =>
     fetchSignatureList({
       urlFor: (n) => signatureUrl(base, image.digest, n),
       agents: deps.agents,
@@ -82,8 +91,10 @@ export async function importImage(image: ImageKey, deps: ImportDeps): Promise<Im
       crossHostRedirects: deps.crossHostRedirects,
       logger: log,
       onEvent: deps.onFetchEvent,
-    }),
-  );
+    });
+  // The breaker first: an offline host's jobs fail at once instead of queueing for a slot.
+  const limited = () => deps.hosts.run(host, fetchAll);
+  const list = await (deps.breaker ? deps.breaker.run(host, limited) : limited());
   const appended = await deps.store
     .append(
       image,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { pino, type Logger } from 'pino';
 import { startImportWorker } from '../../workers/import.js';
-import { AgentPool, HostLimiter } from '../../src/fetch/index.js';
+import { AgentPool, HostBreaker, HostLimiter } from '../../src/fetch/index.js';
 import { MAX_SIGNATURES_PER_IMAGE, MAX_SIGNATURE_BYTES } from '../../src/limits.js';
 import { createMetrics } from '../../src/metrics.js';
 import { ImportProducer } from '../../src/queue/index.js';
@@ -29,6 +29,8 @@ export interface PipelineOptions {
   readonly crossHostRedirects?: string[];
   /** Where the worker logs (default: nowhere). */
   readonly logger?: Logger;
+  /** The per-host circuit breaker (default: none). */
+  readonly breaker?: HostBreaker;
 }
 
 export async function startPipeline(t: ExecutionContext, options: PipelineOptions) {
@@ -56,6 +58,7 @@ export async function startPipeline(t: ExecutionContext, options: PipelineOption
       store,
       agents,
       hosts: new HostLimiter(),
+      breaker: options.breaker,
       limits: {
         maxSignatures: MAX_SIGNATURES_PER_IMAGE,
         maxSignatureBytes: MAX_SIGNATURE_BYTES,
