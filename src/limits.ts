@@ -18,3 +18,11 @@ export const MAX_SIGNATURE_INDEX = MAX_SIGNATURES_PER_IMAGE;
 export const MAX_NOTIFICATION_EVENTS = 1_000;
 /** References per `POST /v1/imports`; larger lists go through `sigmirror import --from-file`. */
 export const MAX_IMPORT_REFERENCES = 1_000;
+/** Per-request time limit for upstream reads (headers and body each): a hung sigstore must not hold a worker. */
+export const UPSTREAM_TIMEOUT_MS = 30_000;
+/** Requests at once per upstream host, so one slow sigstore cannot take every worker slot. */
+export const PER_HOST_CONCURRENCY = 8;
+/** Redirects followed per signature; CDNs use one or two, more is a loop or a misconfiguration. */
+export const MAX_REDIRECTS = 5;
+/** Largest API request body: a 4 MiB signature in base64 (a third more) inside its JSON. */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;

@@ -4,7 +4,13 @@
  * default runs with no file at all.
  */
 import { z } from 'zod';
-import { MAX_SIGNATURES_PER_IMAGE, MAX_SIGNATURE_BYTES } from '../limits.js';
+import {
+  MAX_BODY_BYTES,
+  MAX_SIGNATURES_PER_IMAGE,
+  MAX_SIGNATURE_BYTES,
+  PER_HOST_CONCURRENCY,
+  UPSTREAM_TIMEOUT_MS,
+} from '../limits.js';
 
 const MiB = 1024 * 1024;
 
@@ -49,9 +55,9 @@ const importSchema = z.strictObject({
    *  sigstore that redirects to its CDN). Never https → http. Default none: redirects stay on the host. */
   crossHostRedirects: z.array(z.string().min(1)).default([]),
   /** Per-request timeout for upstream sigstores, in ms. Default 30000. */
-  timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  timeoutMs: z.number().int().min(100).max(600_000).default(UPSTREAM_TIMEOUT_MS),
   /** Requests at once per upstream sigstore host, so one slow host cannot take every slot. Default 8. */
-  perHostConcurrency: z.number().int().min(1).max(1024).default(8),
+  perHostConcurrency: z.number().int().min(1).max(1024).default(PER_HOST_CONCURRENCY),
   /** Attempts per import job before it fails. Default 5. */
   attempts: z.number().int().min(1).max(100).default(5),
   /** Upstream hosts (`host` or `host:port`) whose 403 means "no such signature" (object stores). Default none. */
@@ -82,7 +88,7 @@ const apiSchema = z.strictObject({
     .int()
     .min(1024)
     .max(64 * MiB)
-    .default(6 * MiB),
+    .default(MAX_BODY_BYTES),
 });
 
 const notificationsSchema = z.strictObject({
