@@ -103,6 +103,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         producer,
         metrics,
         logger: logger.child({ module: 'import' }),
+        releaseRepositories: config.release.repositories,
         deps: {
           registries: () => registries.current().config,
           store,
@@ -110,6 +111,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
           hosts: new HostLimiter(config.import.perHostConcurrency),
           limits: config.import,
           treat403AsMissing: new Set(config.import.treat403AsMissing),
+          releaseStores: config.release.signatureStores,
           onFetchEvent: (kind) => metrics.fetchEvents.inc({ kind }),
           describe: (bytes, image) => signatureMetadata(bytes, image.digest),
         },

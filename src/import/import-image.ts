@@ -24,6 +24,8 @@ export interface ImportDeps {
   };
   /** Upstream hosts (host or host:port) whose 403 means "no such signature" (object stores). */
   readonly treat403AsMissing: ReadonlySet<string>;
+  /** OpenShift release signature stores, read in order by release imports (`release.signatureStores`). */
+  readonly releaseStores?: readonly string[] | undefined;
   /** Parses what can be read from a signature without verifying it; stored as metadata. */
   readonly describe?: ((bytes: Uint8Array, image: ImageKey) => Record<string, unknown>) | undefined;
   readonly logger?: Logger | undefined;

@@ -5,3 +5,4 @@ export {
   type ImportDeps,
   type ImportResult,
 } from './import-image.js';
+export { importRelease, type ReleaseImportResult } from './import-release.js';
