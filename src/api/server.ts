@@ -20,6 +20,8 @@ import { imagesRoutes } from './routes/images.js';
 import { importsRoutes } from './routes/imports.js';
 import { MIRROR_PREFIX, mirror, mirrorHandler } from './routes/mirror.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { RELEASE_MIRROR_PREFIX, releaseMirror, releaseMirrorHandler } from './routes/release-mirror.js';
+import { releasesRoutes } from './routes/releases.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { consoleDataSource } from './console/index.js';
 import { consoleRoutes } from './routes/console.js';
@@ -49,15 +51,17 @@ export function buildApi(parts: ApiParts) {
   const auth = { tokens: () => parts.tokens.current(), anonymousRead: config.auth.anonymousRead };
   const maxBodyBytes = config.api.maxBodyBytes;
   const mirrorDeps = { store, metrics };
+  const releaseDeps = { store, metrics, auth };
   const app = createApp({
     logger,
     metrics,
-    pre: [mirror(mirrorDeps)],
+    pre: [mirror(mirrorDeps), releaseMirror(releaseDeps)],
     routers: [
       healthRoutes({ ...statusDeps(parts), scrape: parts.scrapeMetrics }),
       extensionsRoutes({ store, auth, defaultRegistry: config.api.defaultRegistry, maxBodyBytes, metrics }),
       imagesRoutes({ store, auth }),
       importsRoutes({ producer, auth, maxBodyBytes }),
+      releasesRoutes({ store, producer, auth, maxBodyBytes }),
       notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
       verifyRoutes({ store, auth, maxBodyBytes, keys: config.verify.keys }),
       statusRoutes({
@@ -79,7 +83,10 @@ export function buildApi(parts: ApiParts) {
       openApiRoutes(),
     ],
   });
-  return Object.assign(app, { mirrorHandler: mirrorHandler(mirrorDeps) });
+  return Object.assign(app, {
+    mirrorHandler: mirrorHandler(mirrorDeps),
+    releaseMirrorHandler: releaseMirrorHandler(releaseDeps),
+  });
 }
 
 /** What `sigmirror worker` serves on `worker.statusPort`: /healthz, /readyz and /metrics only. */
@@ -117,6 +124,11 @@ export async function listen(app: ReturnType<typeof buildApi>, host: string, por
     createServer((req, res) => {
       if (req.url?.startsWith(MIRROR_PREFIX)) {
         fast(req, res)?.catch((err: unknown) => {
+          app.emit('error', err);
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+      } else if (req.url?.startsWith(RELEASE_MIRROR_PREFIX)) {
+        app.releaseMirrorHandler(req, res).catch((err: unknown) => {
           app.emit('error', err);
           if (!res.headersSent) res.writeHead(500).end();
         });
