@@ -51,7 +51,10 @@ export const configMapShape = z
   );
 
 const ignitionFile = z.strictObject({
-  path: z.string().startsWith('/').refine((p) => !p.includes('\0') && !p.includes('..'), 'an absolute path'),
+  path: z
+    .string()
+    .startsWith('/')
+    .refine((p) => !p.includes('\0') && !p.includes('..'), 'an absolute path'),
   mode: z.literal(420),
   overwrite: z.literal(true),
   contents: z.strictObject({
