@@ -106,7 +106,8 @@ Exit codes: 0 enqueued (or, with --wait, all imported); 1 an import failed or Re
 }
 
 interface ConfigMapOptions {
-  output: string;
+  output?: string;
+  json?: boolean;
   outputDir?: string;
   all?: boolean;
   config?: string;
@@ -118,7 +119,8 @@ function registerConfigMapCommand(release: Command): void {
     .description('the signature ConfigMap(s) a disconnected cluster applies (openshift-config-managed)')
     .argument('[release...]', 'sha256:<hex> or <pullspec>@sha256:<hex>')
     .option('--all', 'every release in the store (one file each with --output-dir)')
-    .option('--output <format>', 'yaml or json', 'yaml')
+    .option('--output <format>', 'yaml (default) or json')
+    .option('--json', 'print JSON: the ConfigMaps (as --output json), or with --output-dir the files written')
     .option('--output-dir <dir>', 'write <dir>/sha256-<hex>.<format> per release instead of printing')
     .option('--config <file>', 'daemon config file (names the store and Redis)')
     .addHelpText(
@@ -132,11 +134,14 @@ Exit codes: 0 written; 1 a release is not in the store or a file could not be wr
 2 invalid arguments.`,
     )
     .action(async (names: string[], opts: ConfigMapOptions) => {
-      if (opts.output !== 'yaml' && opts.output !== 'json')
+      const output = opts.output ?? (opts.json && !opts.outputDir ? 'json' : 'yaml');
+      if (output !== 'yaml' && output !== 'json')
         throw new CommandError('--output: yaml or json', EXIT.USAGE);
+      if (opts.json && !opts.outputDir && output !== 'json')
+        throw new CommandError('--json prints JSON: drop --output yaml', EXIT.USAGE);
       if (Boolean(opts.all) === names.length > 0)
         throw new CommandError('give release digests or --all, not both', EXIT.USAGE);
-      const format: ManifestFormat = opts.output;
+      const format: ManifestFormat = output;
       const digests = opts.all ? undefined : digestsOf(names);
       const opened = await openConfiguredStore(opts.config, { index: opts.all ? 'required' : 'none' });
       try {
