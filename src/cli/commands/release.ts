@@ -2,25 +2,19 @@
  * `sigmirror release import|configmap|verify|list` (alias `releases`): OpenShift release
  * signatures, keyed by digest as the cluster version operator keys them (docs/releases.md).
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import path from 'node:path';
 import type { Command } from 'commander';
 import {
-  ConfigMapTooLargeError,
-  listReleases,
-  manifestFileName,
   releaseDigestOf,
   ReleaseNameError,
   renderManifests,
-  storedConfigMap,
   type ManifestFormat,
-  type SignatureConfigMap,
 } from '../../release/index.js';
 import { KeyError } from '../../signature/index.js';
 import { IMAGE_STATUSES, releaseKey, type ImageStatus, type ImageSummary } from '../../store/index.js';
 import { loadKeyring, saveVerification, verifyRelease } from '../../verification/index.js';
 import { CommandError, EXIT } from '../exit-codes.js';
+import { allReleases, configMaps, writeManifests } from '../release-files.js';
 import { openConfiguredStore } from '../store.js';
 import { configuredProducer, report, waitAll } from './import.js';
 
@@ -153,66 +147,6 @@ Exit codes: 0 written; 1 a release is not in the store or a file could not be wr
         await opened.close();
       }
     });
-}
-
-/** The ConfigMaps of the given releases, or of every stored one. */
-async function configMaps(
-  store: Parameters<typeof storedConfigMap>[0],
-  digests: readonly string[] | undefined,
-): Promise<SignatureConfigMap[]> {
-  const wanted = digests ?? (await allReleases(store)).map((row) => row.digest);
-  const maps: SignatureConfigMap[] = [];
-  for (const digest of wanted) {
-    let map;
-    try {
-      map = await storedConfigMap(store, digest);
-    } catch (err) {
-      if (err instanceof ConfigMapTooLargeError) throw new CommandError(err.message);
-      throw err;
-    }
-    if (!map) throw new CommandError(`release ${digest} is not in the store (import it first)`);
-    maps.push(map);
-  }
-  return maps;
-}
-
-async function allReleases(
-  store: Parameters<typeof listReleases>[0],
-  status?: ImageStatus,
-): Promise<ImageSummary[]> {
-  const rows: ImageSummary[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listReleases(store, { limit: 1000, cursor, status });
-    rows.push(...page.items);
-    cursor = page.next ?? undefined;
-  } while (cursor);
-  return rows;
-}
-
-/** One file per ConfigMap, each through a temporary name and a rename. */
-async function writeManifests(
-  dir: string,
-  maps: readonly SignatureConfigMap[],
-  format: ManifestFormat,
-): Promise<string[]> {
-  const written: string[] = [];
-  await mkdir(dir, { recursive: true }).catch((err: Error) => {
-    throw new CommandError(`cannot create ${dir}: ${err.message}`);
-  });
-  for (const map of maps) {
-    const target = path.resolve(dir, manifestFileName(map.metadata.name, format));
-    const temp = `${target}.tmp-${process.pid}`;
-    try {
-      await writeFile(temp, renderManifests([map], format), { mode: 0o644 });
-      await rename(temp, target);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw new CommandError(`cannot write ${target}: ${(err as Error).message}`);
-    }
-    written.push(target);
-  }
-  return written;
 }
 
 interface VerifyOptions {
