@@ -103,6 +103,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         producer,
         metrics,
         logger: logger.child({ module: 'import' }),
+        releaseRepositories: config.release.repositories,
         deps: {
           registries: () => registries.current().config,
           store,
@@ -115,6 +116,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
           limits: config.import,
           treat403AsMissing: new Set(config.import.treat403AsMissing),
           crossHostRedirects: new Set(config.import.crossHostRedirects),
+          releaseStores: config.release.signatureStores,
           onFetchEvent: (kind) => metrics.fetchEvents.inc({ kind }),
           describe: (bytes, image) => signatureMetadata(bytes, image.digest),
         },

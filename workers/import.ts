@@ -6,7 +6,13 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { FetchError } from '../src/fetch/index.js';
-import { ImportConfigError, importImage, type ImportDeps, type ImportResult } from '../src/import/index.js';
+import {
+  ImportConfigError,
+  importImage,
+  importRelease,
+  type ImportDeps,
+  type ImportResult,
+} from '../src/import/index.js';
 import { LayoutError } from '../src/lookaside/index.js';
 import type { Metrics } from '../src/metrics.js';
 import {
@@ -18,7 +24,7 @@ import {
 } from '../src/queue/index.js';
 import { ReferenceError } from '../src/reference/index.js';
 import { workerConnection } from '../src/redis/index.js';
-import { imageKeyString } from '../src/store/index.js';
+import { imageKeyString, isReleaseKey, releaseKey, type ImageKey } from '../src/store/index.js';
 
 export interface ImportWorkerOptions {
   readonly redisUrl: string;
@@ -32,6 +38,8 @@ export interface ImportWorkerOptions {
   readonly producer: ImportProducer;
   readonly metrics?: Metrics | undefined;
   readonly logger: Logger;
+  /** `registry/repository` of OpenShift release images: importing one imports its release signatures too. */
+  readonly releaseRepositories?: readonly string[] | undefined;
 }
 
 /** A running worker; close() lets active jobs finish (nothing is half-written) and is idempotent. */
@@ -89,8 +97,12 @@ async function processImport(
   const data = parsed.data;
   const image = { registry: data.registry, repository: data.repository, digest: data.digest };
   const logger = options.logger.child({ jobId: job.id, ref: imageKeyString(image) });
+  if (!isReleaseKey(image)) await enqueueReleaseOf(image, data, options, logger);
   try {
-    const result = await importImage(image, { ...options.deps, logger });
+    const deps = { ...options.deps, logger };
+    const result = isReleaseKey(image)
+      ? await importRelease(image.digest, deps)
+      : await importImage(image, deps);
     logger.info({ added: result.added.length, fetched: result.fetched, endedBy: result.endedBy }, 'imported');
     return result;
   } catch (err) {
@@ -105,6 +117,27 @@ async function processImport(
       throw new UnrecoverableError(err.message);
     }
     throw err;
+  }
+}
+
+/**
+ * An image of a configured release repository is a release: its release signatures are imported
+ * too (`release.repositories`), whatever becomes of the image's own import. Not for the periodic
+ * resync or re-checks, which reach the release key by themselves.
+ */
+async function enqueueReleaseOf(
+  image: ImageKey,
+  data: ImportJob,
+  options: ImportWorkerOptions,
+  logger: Logger,
+): Promise<void> {
+  const repositories = options.releaseRepositories ?? [];
+  if (data.reason === 'periodic' || data.reason === 'recheck') return;
+  if (!repositories.includes(`${image.registry}/${image.repository}`)) return;
+  try {
+    await options.producer.enqueue({ ...releaseKey(image.digest), reason: data.reason });
+  } catch (err) {
+    logger.warn({ err }, 'could not enqueue the release signature import of a release image');
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Periodic resync: every `intervalMs`, one sweep (a BullMQ job scheduler, so several processes
  * agree on one schedule) enqueues a `periodic` import of every known image. Imports only append,
- * so a resync picks up signatures a publisher added later. Jobs are spread out: each upstream
+ * so a resync picks up signatures a publisher added later (release signatures included). Jobs are spread out: each upstream
  * host gets at most one image per `spacingMs`.
  */
 import { Queue, Worker } from 'bullmq';
@@ -10,7 +10,7 @@ import { parseNormalizedReference } from '../src/reference/index.js';
 import { lookasideFor, type RegistriesConfig } from '../src/registries/index.js';
 import type { ImportProducer } from '../src/queue/index.js';
 import { workerConnection } from '../src/redis/index.js';
-import type { ImageKey, SignatureStore } from '../src/store/index.js';
+import { isReleaseKey, RELEASE_REGISTRY, type ImageKey, type SignatureStore } from '../src/store/index.js';
 
 export const RESYNC_QUEUE = 'resync';
 const SCHEDULER_ID = 'periodic-resync';
@@ -59,7 +59,8 @@ export async function sweep(
   const perHost = new Map<string, number>();
   let images = 0;
   for await (const image of options.store.images()) {
-    const host = upstreamHost(config, image);
+    // Releases come from the release stores, not registries.d: they are spaced among themselves.
+    const host = isReleaseKey(image) ? RELEASE_REGISTRY : upstreamHost(config, image);
     const slot = perHost.get(host) ?? 0;
     perHost.set(host, slot + 1);
     await options.producer.enqueue({ ...image, reason: 'periodic' }, { delay: slot * options.spacingMs });

@@ -5,4 +5,15 @@ export { ApiError, ERRORS, type ErrorCode } from './errors.js';
 export { requireRole, principalOf, type AuthDeps } from './auth.js';
 export { parseMirrorPath, parseExtensionsName, type ImagePath } from './paths.js';
 export { mirrorHandler, MIRROR_PREFIX } from './routes/mirror.js';
+export {
+  releaseMirrorHandler,
+  parseReleaseMirrorPath,
+  RELEASE_MIRROR_PREFIX,
+} from './routes/release-mirror.js';
+export {
+  lookasideHandler,
+  type LookasideDeps,
+  type LookasideHandler,
+  type LookasideLayout,
+} from './lookaside-handler.js';
 export { healthRoutes, type ReadinessCheck } from './routes/health.js';

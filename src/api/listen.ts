@@ -1,13 +1,12 @@
 /**
  * The one way an HTTP server of the daemon is bound, used by the daemon and by every test that
  * talks HTTP (so tests exercise the path production takes): the request boundary (boundary.ts),
- * the mirror's plain node:http hot path before Koa, and bounded header size and timeouts.
+ * the lookaside trees' plain node:http hot paths before Koa, and bounded header size and timeouts.
  */
 import { createServer, type Server } from 'node:http';
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { answerClientError, guard, type RawHandler } from './boundary.js';
-import { MIRROR_PREFIX } from './routes/mirror.js';
 
 /** A whole request must arrive within this (slow-body attacks); signatures are small. */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -17,16 +16,19 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** Largest request head: 431 beyond it. Tokens and cookies are far smaller. */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
-/** A Koa app, optionally with the mirror's plain handler (buildApi adds it). */
-export type Servable = Koa & { readonly mirrorHandler?: RawHandler };
+/** A Koa app, optionally with plain handlers for URL prefixes (buildApi adds the lookaside trees). */
+export type Servable = Koa & {
+  readonly rawHandlers?: ReadonlyArray<readonly [prefix: string, handler: RawHandler]>;
+};
 
 /** Listens on host:port (0: any free port); resolves once bound. */
 export async function listen(app: Servable, host: string, port: number, logger: Logger): Promise<Server> {
   const koa = guard(app.callback(), logger);
-  const mirror = app.mirrorHandler ? guard(app.mirrorHandler, logger) : undefined;
+  const raw = (app.rawHandlers ?? []).map(([prefix, handler]) => [prefix, guard(handler, logger)] as const);
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
-    if (mirror && req.url?.startsWith(MIRROR_PREFIX)) mirror(req, res);
-    else koa(req, res);
+    const url = req.url ?? '';
+    for (const [prefix, handler] of raw) if (url.startsWith(prefix)) return handler(req, res);
+    koa(req, res);
   });
   server.on('clientError', answerClientError);
   server.requestTimeout = REQUEST_TIMEOUT_MS;

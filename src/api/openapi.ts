@@ -5,6 +5,7 @@
  * Keep in sync with docs/api.md.
  */
 import type { Role } from '../auth/index.js';
+import { RELEASE_ROUTES } from './openapi-releases.js';
 import { SCHEMAS, ref, str, type Schema } from './openapi-schemas.js';
 import { MAX_SIGNATURE_INDEX } from './paths.js';
 
@@ -395,18 +396,19 @@ export const ROUTES: readonly RouteDoc[] = [
     path: '/v1/verify',
     operationId: 'verifyImage',
     summary:
-      'verify an image’s stored signatures against keys and an expected identity (as sigmirror verify)',
+      'verify an image’s stored signatures against keys and an expected identity (as sigmirror verify), or a release’s as the CVO (as sigmirror release verify)',
     auth: ['reader', 'auditor'],
     body: {
       description:
-        'exactly one of keys (configured verify.keys names) and publicKeys (armored); save needs auditor',
+        'reference and expectedIdentity (an image), or release alone (an OpenShift release: digest and key, no identity); exactly one of keys (configured verify.keys names) and publicKeys (armored); save needs auditor',
       content: json({
         type: 'object',
-        required: ['reference', 'expectedIdentity'],
+        oneOf: [{ required: ['reference', 'expectedIdentity'] }, { required: ['release'] }],
         additionalProperties: false,
         properties: {
           reference: { type: 'string', description: 'registry/repository@sha256:<hex>' },
           expectedIdentity: str,
+          release: { type: 'string', description: 'sha256:<hex> or pullspec@sha256:<hex>' },
           keys: { type: 'array', minItems: 1, maxItems: 16, items: str },
           publicKeys: { type: 'array', minItems: 1, maxItems: 16, items: str },
           save: { type: 'boolean', default: false },
@@ -416,10 +418,11 @@ export const ROUTES: readonly RouteDoc[] = [
     },
     responses: {
       '200': { description: 'the verdicts', content: json(ref('Verification')) },
-      '400': ERR('BAD_REQUEST: a malformed body, reference, identity or key'),
+      '400': ERR('BAD_REQUEST: a malformed body, reference, identity, release or key'),
       ...AUTH_ERRORS,
     },
   },
+  ...RELEASE_ROUTES,
   ...CONSOLE_ROUTES,
   ...ADMIN_ROUTES,
   {

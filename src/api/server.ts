@@ -16,8 +16,10 @@ import { extensionsRoutes } from './routes/extensions.js';
 import { healthRoutes } from './routes/health.js';
 import { imagesRoutes } from './routes/images.js';
 import { importsRoutes } from './routes/imports.js';
-import { mirrorHandler } from './routes/mirror.js';
+import { MIRROR_PREFIX, mirrorHandler } from './routes/mirror.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { RELEASE_MIRROR_PREFIX, releaseMirrorHandler } from './routes/release-mirror.js';
+import { releasesRoutes } from './routes/releases.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { consoleDataSource } from './console/index.js';
 import { consoleRoutes } from './routes/console.js';
@@ -56,6 +58,7 @@ export function buildApi(parts: ApiParts) {
       }),
       imagesRoutes({ store, auth }),
       importsRoutes({ producer, auth, maxBodyBytes }),
+      releasesRoutes({ store, producer, auth, maxBodyBytes }),
       notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
       verifyRoutes({ store, auth, maxBodyBytes, keys: config.verify.keys }),
       statusRoutes({
@@ -77,7 +80,13 @@ export function buildApi(parts: ApiParts) {
       openApiRoutes(),
     ],
   });
-  return Object.assign(app, { mirrorHandler: mirrorHandler({ store, metrics, auth, logger }) });
+  const lookaside = { store, metrics, auth, logger };
+  return Object.assign(app, {
+    rawHandlers: [
+      [MIRROR_PREFIX, mirrorHandler(lookaside)],
+      [RELEASE_MIRROR_PREFIX, releaseMirrorHandler(lookaside)],
+    ] as const,
+  });
 }
 
 /** What `sigmirror worker` serves on `worker.statusPort`: /healthz, /readyz and /metrics only. */

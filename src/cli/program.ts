@@ -8,6 +8,7 @@ import { registerHostConfig } from './commands/host-config.js';
 import { registerImages } from './commands/images.js';
 import { registerImport } from './commands/import.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerRelease } from './commands/release.js';
 import { registerResolve } from './commands/resolve.js';
 import { registerServe } from './commands/serve.js';
 import { registerSign } from './commands/sign.js';
@@ -50,5 +51,6 @@ which); 2 an invalid command line or argument.`,
   registerSignatures(program);
   registerImages(program);
   registerHostConfig(program);
+  registerRelease(program);
   return program;
 }

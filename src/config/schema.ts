@@ -11,6 +11,7 @@ import {
   PER_HOST_CONCURRENCY,
   UPSTREAM_TIMEOUT_MS,
 } from '../limits.js';
+import { anchoredDomainRegexp, anchoredPathComponentRegexp } from '../reference/index.js';
 
 const MiB = 1024 * 1024;
 
@@ -104,6 +105,29 @@ const verifySchema = z.strictObject({
   keys: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), z.string().min(1)).default({}),
 });
 
+/** A release store URL: http(s) or file, as the CVO's `store-*` keys (library-go verify/configmap.go). */
+const releaseStoreUrl = z
+  .string()
+  .url()
+  .refine((u) => /^(https?|file):\/\//i.test(u), 'a release signature store is an http(s):// or file:// URL');
+
+/** `registry/repository` with an explicit registry host, no tag or digest (a pullspec's repository). */
+const repositoryName = z.string().refine((name) => {
+  const [registry = '', ...path] = name.split('/');
+  return (
+    anchoredDomainRegexp.test(registry) &&
+    path.length > 0 &&
+    path.every((c) => anchoredPathComponentRegexp.test(c))
+  );
+}, 'a repository is registry/path (e.g. quay.io/openshift-release-dev/ocp-release), without tag or digest');
+
+const releaseSchema = z.strictObject({
+  /** Upstream release signature stores (`<store>/sha256=<hex>/signature-N`), read in order. Default none. */
+  signatureStores: z.array(releaseStoreUrl).max(16).default([]),
+  /** Repositories whose images are OpenShift releases: importing or pushing one imports its release signatures too. Default none. */
+  repositories: z.array(repositoryName).max(64).default([]),
+});
+
 /** The whole file. */
 export const daemonConfigSchema = z.strictObject({
   redis: redisSchema.default(redisSchema.parse({})),
@@ -119,6 +143,8 @@ export const daemonConfigSchema = z.strictObject({
   worker: workerSchema.default(workerSchema.parse({})),
   notifications: notificationsSchema.default(notificationsSchema.parse({})),
   verify: verifySchema.default(verifySchema.parse({})),
+  /** OpenShift release signatures (docs/releases.md). */
+  release: releaseSchema.default(releaseSchema.parse({})),
   log: z
     .strictObject({
       /** pino level. Default `info`. */

@@ -3,3 +3,12 @@ export { HostConfigError } from './errors.js';
 export { embeddedKeyring, isArmoredKey, publicKeyProblem, type KeyFile, type PolicyKeys } from './keys.js';
 export { MIRROR_ROUTE, mirrorBase } from './mirror-url.js';
 export { parseScope, lookasideSuffix, type Scope } from './scopes.js';
+export {
+  machineConfig,
+  machineConfigName,
+  machineConfigYaml,
+  MACHINE_CONFIG_ROLES,
+  IGNITION_VERSION,
+  type MachineConfigRole,
+  type NodeFile,
+} from './machineconfig.js';

@@ -35,6 +35,8 @@ export interface ImportDeps {
   readonly treat403AsMissing: ReadonlySet<string>;
   /** Upstream hosts (host or host:port) whose redirects may lead to other hosts. Default none. */
   readonly crossHostRedirects?: ReadonlySet<string> | undefined;
+  /** OpenShift release signature stores, read in order by release imports (`release.signatureStores`). */
+  readonly releaseStores?: readonly string[] | undefined;
   /** Parses what can be read from a signature without verifying it; stored as metadata. */
   readonly describe?: ((bytes: Uint8Array, image: ImageKey) => Record<string, unknown>) | undefined;
   readonly logger?: Logger | undefined;

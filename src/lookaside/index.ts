@@ -1,6 +1,7 @@
 export {
   signatureUrl,
   releaseSignatureUrl,
+  releaseRelativePath,
   signatureRelativePath,
   digestSegment,
   checkRepository,

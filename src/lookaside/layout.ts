@@ -62,7 +62,20 @@ export function signatureUrl(signatureBase: string, digest: string, index: numbe
   return `${head}@${digestSegment(digest)}/signature-${checkIndex(index)}${tail}`;
 }
 
-/** Release layout: `<base>/sha256=<hex>/signature-N`. */
+/** Release layout, relative to a release store: `sha256=<hex>/signature-<N>`. */
+export function releaseRelativePath(digest: string, index: number): string {
+  return `${digestSegment(digest)}/signature-${checkIndex(index)}`;
+}
+
+/**
+ * Release layout: `<base>/sha256=<hex>/signature-N`. As the CVO joins paths (library-go
+ * sigstore.go `path.Join`), a trailing `/` on the base is not doubled and a query string stays
+ * after the path.
+ */
 export function releaseSignatureUrl(base: string, digest: string, index: number): string {
-  return `${base}/${digestSegment(digest)}/signature-${checkIndex(index)}`;
+  const cut = base.search(/[?#]/);
+  let end = cut === -1 ? base.length : cut;
+  const tail = base.slice(end);
+  while (end > 0 && base[end - 1] === '/') end--;
+  return `${base.slice(0, end)}/${releaseRelativePath(digest, index)}${tail}`;
 }

@@ -1,7 +1,8 @@
 /**
  * Checks one signature packet over a literal's data with a trusted key: v4/v6 through openpgp.js,
  * v3 (RFC 4880 §5.2.2, which openpgp.js drops silently) by hand with node:crypto. Judges the key
- * and the signature at verification time, as gpgme does for hosts.
+ * and the signature at verification time, as gpgme does for hosts (the key at the signature's
+ * creation time when the rules ask for it: OpenShift release verification, as the CVO).
  * Keep in sync with docs/spec/simple-signing.md §Verification step 1 and §Pitfalls.
  */
 import { createHash, verify as rsaVerify } from 'node:crypto';
@@ -32,6 +33,8 @@ export interface CryptoOptions {
   readonly now: Date;
   /** Reject RSA < 2048 bits and SHA-1 instead of warning. */
   readonly strict: boolean;
+  /** Judge the key at `now` (default) or at the signature's creation time (SignatureAcceptanceRules). */
+  readonly keyValidityAt?: 'verification' | 'signature';
 }
 
 const fail = (reason: string, key?: SigningKey): CryptoResult => ({ ok: false, reason, key });
@@ -70,7 +73,11 @@ export async function checkSignaturePacket(
       ? verifyV3(sig, literal.data, key, keyring)
       : await verifyWithOpenpgp(sig, literal, key, options.now);
   if (problem) return fail(problem, key);
-  const keyProblem = await keyring.signingProblem(key, options.now);
+  const keyTime =
+    options.keyValidityAt === 'signature' && sig.creationTime !== undefined
+      ? new Date(sig.creationTime * 1000)
+      : options.now;
+  const keyProblem = await keyring.signingProblem(key, keyTime);
   if (keyProblem) return fail(keyProblem, key);
   return { ok: true, key, warnings };
 }

@@ -21,6 +21,12 @@ export interface SignatureAcceptanceRules {
   readonly strict?: boolean;
   /** Verification time (keys and signatures are judged at it); default now. */
   readonly now?: Date;
+  /**
+   * When the signer's key must be valid (not expired, not revoked): `verification` (at `now`, as
+   * gpgme judges for hosts; default) or `signature` (at the signature's creation time: the
+   * OpenShift CVO's Go openpgp never rejects a signature because its key expired since).
+   */
+  readonly keyValidityAt?: 'verification' | 'signature';
 }
 
 /** A signature that passed every rule. Its fields are facts, no longer claims. */
@@ -92,6 +98,7 @@ export async function verifySignature(
   const crypto = await checkSignaturePacket(packet, message.literal, rules.keyring, {
     now: rules.now ?? new Date(),
     strict: rules.strict ?? false,
+    keyValidityAt: rules.keyValidityAt ?? 'verification',
   });
   const keyFacts = {
     keyId: packet.issuerKeyId,

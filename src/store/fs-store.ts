@@ -6,6 +6,7 @@
  *                                              /signature-2 …
  *   <metaRoot>/<registry>/<repository>@sha256=<hex>.json        provenance, parsed fields, verifications
  *   <metaRoot>/<registry>/<repository>@sha256=<hex>.json.lock   held while writing (pid inside)
+ *   <root>/release-signatures/sha256=<hex>/signature-N          OpenShift releases (release-key.ts)
  *
  * Crash safety: every file is written to a `.tmp-*` name, fsynced and renamed, then its directory
  * fsynced. Signature N+1 is renamed into place only after 1..N exist, and the metadata after the
@@ -23,6 +24,7 @@ import { checkAppend } from './errors.js';
 import { makeDirectoryDurable, syncDirectory } from './dir-sync.js';
 import { FileLocks } from './lock.js';
 import { requireIndex, type ImageIndex } from './redis-index.js';
+import { isReleaseKey, releaseDirectory } from './release-key.js';
 import { summarize } from './status.js';
 import type {
   ImagePage,
@@ -91,10 +93,12 @@ class FsStore implements SignatureStore {
       signatureRelativePath(image.repository, image.digest, 1),
     );
     const imageRel = path.dirname(rel);
+    // Releases are served in the CVO's layout (release-key.ts); their metadata sits like any image's.
+    const served = isReleaseKey(image) ? releaseDirectory(image.digest) : imageRel;
     return {
-      dir: path.join(this.root, imageRel),
+      dir: path.join(this.root, served),
       meta: path.join(this.metaRoot, `${imageRel}.json`),
-      signature: (index: number) => path.join(this.root, imageRel, `signature-${index}`),
+      signature: (index: number) => path.join(this.root, served, `signature-${index}`),
     };
   }
 

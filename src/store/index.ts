@@ -16,6 +16,13 @@ export { SignatureLimitError, SignatureNameTakenError } from './errors.js';
 export { createFsStore, type FsStoreOptions } from './fs-store.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
 export { imageKeyFromReference, imageKeyString } from './image-key.js';
+export {
+  releaseKey,
+  isReleaseKey,
+  releaseDirectory,
+  RELEASE_REGISTRY,
+  RELEASE_REPOSITORY,
+} from './release-key.js';
 export { redisImageIndex, type ImageIndex } from './redis-index.js';
 export { imageStatus, summarize } from './status.js';
 export { reindex } from './reindex.js';

@@ -6,3 +6,4 @@ export {
 } from './verify-image.js';
 export { saveVerification, verificationRecord } from './save.js';
 export { loadKeyring } from './load-keys.js';
+export { verifyRelease, RELEASE_IDENTITY, type VerifyReleaseInput } from './verify-release.js';

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { TestFn } from 'ava';
-import type { ImageKey, SignatureStore } from '../../src/store/index.js';
+import { isReleaseKey, releaseKey, type ImageKey, type SignatureStore } from '../../src/store/index.js';
 
 /** A fresh, empty store for one test and how to verify it left nothing behind. */
 export interface StoreFactory {
@@ -192,6 +192,39 @@ export function runStoreConformance(test: TestFn, factory: StoreFactory): void {
     );
   });
 
+  withStore(
+    'a release (digest only) is a key of its own beside an image of the same digest',
+    async (store) => {
+      const release = releaseKey(image(7).digest);
+      await store.append(image(7), [sig('image')], { origin: 'import' });
+      const r = await store.append(release, [sig('r1'), sig('r2'), sig('r1')], {
+        origin: 'import',
+        lookaside: 'https://mirror.example/release',
+      });
+      assertDeep(r, { added: [1, 2], duplicates: [1] });
+      assertDeep(await store.read(release, 2), sig('r2').bytes);
+      assert((await store.read(release, 3)) === undefined, 'no third release signature');
+      assertDeep(await store.read(image(7), 1), sig('image').bytes);
+      assertLike(await store.summary(release), {
+        reference: `release-signatures/release@${image(7).digest}`,
+        signatures: 2,
+        status: 'unverified',
+        source: 'https://mirror.example/release',
+      });
+      await store.recordVerification(release, 2, { at: '2026-01-01T00:00:00Z', by: 'x', verdict: 'trusted' });
+      assertLike(await store.summary(release), { status: 'verified' });
+      const keys: ImageKey[] = [];
+      for await (const key of store.images()) keys.push(key);
+      assert(keys.filter(isReleaseKey).length === 1, 'images() yields the release key once');
+      assertDeep(
+        (await store.listImages({ limit: 10, registry: 'release-signatures' })).items.map((i) => i.digest),
+        [image(7).digest],
+      );
+      assert((await store.remove(release, [1])) === 1, 'release signature removed');
+      assertDeep(await store.read(release, 1), sig('r2').bytes);
+    },
+  );
+
   const badKeys: Array<[string, ImageKey]> = [
     ['traversal in repository', { ...image(), repository: '../../etc' }],
     ['encoded traversal', { ...image(), repository: 'ns/%2e%2e' }],
@@ -200,6 +233,7 @@ export function runStoreConformance(test: TestFn, factory: StoreFactory): void {
     ['bad registry', { ...image(), registry: '../x' }],
     ['bad digest', { ...image(), digest: 'sha256:../../x' }],
     ['other algorithm', { ...image(), digest: `sha512:${'a'.repeat(128)}` }],
+    ['release with a bad digest', releaseKey('sha256:../../../etc')],
   ];
   for (const [name, key] of badKeys) {
     withStore(`invalid image key rejected before any write: ${name}`, async (store) => {

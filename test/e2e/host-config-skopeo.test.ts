@@ -3,13 +3,16 @@
  * signatures live in a static upstream lookaside; sigmirror imports them; `sigmirror host-config`
  * writes a host's registries.d and policy.json, which a "host" skopeo uses verbatim to pull from
  * the registry and from a mirror registry holding an unsigned copy (remapIdentity). Unsigned
- * images, another key and --default-reject are refused with skopeo's own errors.
+ * images, another key and --default-reject are refused with skopeo's own errors. The same files
+ * as MachineConfigs (--format machineconfig), decoded from their data: URLs, work the same.
  */
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
+import { parse } from 'yaml';
 import { CLI_ARGS, sigmirrorAsync } from '../helpers/cli.js';
+import { decodeDataUrl, machineConfigShape } from '../helpers/kube-shapes.js';
 import { freePort } from '../helpers/ports.js';
 import { ACCEPT_ANYTHING_POLICY, gpgKey, ociImage, sh, startRegistry } from '../helpers/real-clients.js';
 import { TEST_REDIS_URL, redisPrefix } from '../helpers/redis.js';
@@ -226,4 +229,43 @@ test('hosts using host-config output verbatim pull signed images from the regist
   );
   t.regex(await pull(strict, `${reg}/team/app:v1`), /is rejected by policy/);
   t.is(await pull(strict, `${mir}/team/app:v1`), 'accepted');
+
+  // 5. OpenShift nodes: the same files in MachineConfigs. A node's files are the data: URLs decoded
+  // at their paths; its skopeo pulls with them exactly as with the files written directly.
+  const same = [
+    '--registry',
+    reg,
+    '--mirror-of',
+    `${mir}=${reg}`,
+    '--public-key',
+    'signer.asc',
+    '--embed-keys',
+  ];
+  const direct = await hostConfig(...same);
+  const manifests = await hostConfig(
+    ...same,
+    '--format',
+    'machineconfig',
+    '--role',
+    'master',
+    '--role',
+    'worker',
+  );
+  for (const role of ['master', 'worker'] as const) {
+    const text = await readFile(`${manifests}/99-${role}-sigmirror-signatures.yaml`, 'utf8');
+    const object = machineConfigShape.parse(parse(text, { version: '1.1' }));
+    t.is(object.metadata.labels['machineconfiguration.openshift.io/role'], role);
+    const node = `${h}/node-${role}`;
+    for (const file of object.spec.config.storage.files)
+      await writeTree(node, { [file.path]: decodeDataUrl(file.contents.source).toString() });
+    const etc = `${node}/etc/containers`;
+    t.deepEqual(await readFile(`${etc}/policy.json`), await readFile(`${direct}/policy.json`));
+    t.deepEqual(
+      await readFile(`${etc}/registries.d/sigmirror.yaml`),
+      await readFile(`${direct}/registries.d/sigmirror.yaml`),
+    );
+    t.is(await pull(etc, `${reg}/team/app:v1`), 'accepted');
+    t.is(await pull(etc, `${mir}/team/app@${signed}`), 'accepted');
+    t.regex(await pull(etc, `${mir}/team/plain:v1`), NO_SIGNATURE);
+  }
 });

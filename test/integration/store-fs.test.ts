@@ -5,7 +5,7 @@ import path from 'node:path';
 import test from 'ava';
 import { signatureRelativePath } from '../../src/lookaside/index.js';
 import { indexConnection } from '../../src/redis/index.js';
-import { createFsStore, redisImageIndex } from '../../src/store/index.js';
+import { createFsStore, redisImageIndex, releaseKey } from '../../src/store/index.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { runStoreConformance } from '../conformance/store.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -143,4 +143,32 @@ test('two processes appending to one image concurrently stay contiguous', async 
     list.map((e) => e.index),
     Array.from({ length: 61 }, (_, i) => i + 1),
   );
+});
+
+test('releases are served in the CVO layout: <root>/release-signatures/sha256=<hex>/signature-N', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  const release = releaseKey(IMAGE.digest);
+  await store.append(release, [{ bytes: Buffer.from('r1') }, { bytes: Buffer.from('r2') }], {
+    origin: 'import',
+  });
+  const served = path.join(dir, 'store', 'release-signatures', `sha256=${'c'.repeat(64)}`);
+  t.deepEqual((await readdir(served)).sort(), ['signature-1', 'signature-2']);
+  t.is(await readFile(path.join(served, 'signature-2'), 'utf8'), 'r2');
+  t.deepEqual(await readdir(path.join(dir, 'store', 'release-signatures')), [`sha256=${'c'.repeat(64)}`]);
+  const meta = path.join(dir, 'store-meta', 'release-signatures', `release@sha256=${'c'.repeat(64)}.json`);
+  t.is(JSON.parse(await readFile(meta, 'utf8')).signatures.length, 2);
+  // A tree restored without metadata is adopted, as for images.
+  await writeFile(path.join(served, 'signature-3'), 'r3');
+  t.deepEqual(
+    (await store.list(release)).map((e) => [e.index, e.origin]),
+    [
+      [1, 'import'],
+      [2, 'import'],
+      [3, 'unknown'],
+    ],
+  );
+  t.is(await store.remove(release, [1]), 1);
+  t.deepEqual((await readdir(served)).sort(), ['signature-1', 'signature-2']);
+  t.is(await readFile(path.join(served, 'signature-1'), 'utf8'), 'r2');
 });

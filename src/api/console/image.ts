@@ -4,7 +4,7 @@
  * verification records newest first, and the re-import and verify actions the token may use.
  */
 import type { Principal, Role } from '../../auth/index.js';
-import type { SignatureEntry, VerificationRecord } from '../../store/index.js';
+import { isReleaseKey, type SignatureEntry, type VerificationRecord } from '../../store/index.js';
 import type { ConsoleImage } from './data.js';
 import { html, type Html } from './escape.js';
 import { orDash, statusBadge, time } from './format.js';
@@ -50,6 +50,26 @@ function actions(ctx: PageContext, reference: string, verifyKeys: readonly strin
     <h2 id="actions-h">Actions</h2>
     ${reimport} ${verify}
     <output id="action-result" aria-live="polite"></output>
+  </section>`;
+}
+
+/**
+ * An OpenShift release (stored under its release key): where the CVO reads it and how to export
+ * or verify it; the image actions do not apply (a release is verified without an identity).
+ */
+function releaseActions(digest: string): Html {
+  const hex = digest.slice('sha256:'.length);
+  return html`<section class="card" aria-labelledby="release-h">
+    <h2 id="release-h">OpenShift release</h2>
+    <dl class="facts">
+      <dt>CVO store</dt>
+      <dd class="url"><a href="/release-signatures/sha256=${hex}/signature-1">/release-signatures</a></dd>
+      <dt>ConfigMap</dt>
+      <dd><a href="/v1/releases/${digest}/configmap?format=yaml">sha256-${hex}.yaml</a></dd>
+    </dl>
+    <p class="hint">
+      Verify as the CVO does: <code>sigmirror release verify ${digest} --public-key KEY --save</code>
+    </p>
   </section>`;
 }
 
@@ -170,7 +190,7 @@ export function imagePage(ctx: PageContext, image: ConsoleImage, verifyKeys: rea
       <dt>source</dt>
       <dd class="url">${orDash(image.source)}</dd>
     </dl>
-    ${actions(ctx, reference, verifyKeys)}
+    ${isReleaseKey(image) ? releaseActions(image.digest) : actions(ctx, reference, verifyKeys)}
     <h2>Signatures</h2>
     ${image.signatures.length ? image.signatures.map((s) => signature(s, image.digest)) : html`<p>No signatures stored.</p>`}`;
   return page(ctx, reference, 'images', body);

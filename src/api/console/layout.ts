@@ -14,7 +14,7 @@ export interface PageContext {
 }
 
 /** Which header link is current. */
-export type Section = 'overview' | 'images' | 'none';
+export type Section = 'overview' | 'images' | 'releases' | 'none';
 
 function header(ctx: PageContext, section: Section): Html {
   const link = (href: string, label: string, own: Section) => {
@@ -30,7 +30,10 @@ function header(ctx: PageContext, section: Section): Html {
     : '';
   return html`<header class="top">
     <span class="brand">sigmirror</span>
-    <nav>${link('/console', 'Overview', 'overview')} ${link('/console/images', 'Images', 'images')}</nav>
+    <nav>
+      ${link('/console', 'Overview', 'overview')} ${link('/console/images', 'Images', 'images')}
+      ${link('/console/images?registry=release-signatures', 'Releases', 'releases')}
+    </nav>
     ${who}
   </header>`;
 }

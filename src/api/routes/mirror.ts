@@ -1,130 +1,15 @@
 /**
- * The read-only lookaside mirror: `GET|HEAD /sigstore/<registry>/<repo>@sha256=<hex>/signature-<N>`
- * answers exactly what a static sigstore would: the raw bytes, or a real 404 for the first missing
- * index and everything after it. Never HTML, listings or redirects.
- * Keep in sync with docs/spec/lookaside.md §Serving.
- *
- * This is the hot path, so it is a plain node:http handler that listen.ts dispatches to before
- * Koa (inside the same request boundary). It returns nothing: every outcome is written here.
- * - other methods: 405 with `Allow` (OPTIONS: 204), nothing read;
- * - `auth.anonymousRead: false`, or any Authorization header: a reader token is required (401/403);
- * - the store failing: 503 `no-store`, never a 404 a host would take for "unsigned".
+ * The image mirror: `GET|HEAD /sigstore/<registry>/<repo>@sha256=<hex>/signature-<N>`, the layout
+ * hosts use as their `lookaside:` (docs/spec/lookaside.md §Serving). The answers, auth and cache
+ * are the shared lookaside handler's (../lookaside-handler.ts).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
-import type { Metrics } from '../../metrics.js';
-import type { SignatureStore } from '../../store/index.js';
-import { principalOf, type AuthDeps } from '../auth.js';
-import { BlobCache, type BlobCacheOptions, type CachedBlob } from '../blob-cache.js';
-import { answerError, safeUrl } from '../boundary.js';
-import { ApiError } from '../errors.js';
+import { lookasideHandler, type LookasideDeps, type LookasideHandler } from '../lookaside-handler.js';
 import { parseMirrorPath } from '../paths.js';
-import { etagMatches } from './conditional.js';
 
 export const MIRROR_PREFIX = '/sigstore/';
-/** Served indices never change: caches may keep them for ever. */
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** A missing index may appear soon (a new import): keep 404s short. */
-const MISSING = 'public, max-age=10';
-const NOT_FOUND_BODY = Buffer.from('signature not found\n');
-const ALLOW = 'GET, HEAD';
-const ROUTE = '/sigstore/*';
 
-export interface MirrorDeps {
-  readonly store: SignatureStore;
-  readonly metrics?: Metrics | undefined;
-  /** Tokens and the anonymous-read switch; without it (tests of the cache alone) reads are open. */
-  readonly auth?: AuthDeps | undefined;
-  readonly logger?: Logger | undefined;
-  /** Cache tuning (tests, benches); defaults in blob-cache.ts. */
-  readonly cache?: BlobCacheOptions | undefined;
+export type MirrorDeps = LookasideDeps;
+
+export function mirrorHandler(deps: MirrorDeps): LookasideHandler {
+  return lookasideHandler(deps, { prefix: MIRROR_PREFIX, route: '/sigstore/*', locate: parseMirrorPath });
 }
-
-/** The mirror as a node:http handler for URLs under MIRROR_PREFIX. */
-export function mirrorHandler(deps: MirrorDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const cache = new BlobCache(async (rest) => {
-    const parsed = parseMirrorPath(rest);
-    return parsed ? deps.store.read(parsed.image, parsed.index) : undefined;
-  }, deps.cache);
-  const count = (method: string, status: number) => {
-    deps.metrics?.httpRequests.inc({ route: ROUTE, method: knownMethod(method), status: String(status) });
-  };
-
-  const answer = (req: IncomingMessage, res: ServerResponse, blob: CachedBlob | undefined) => {
-    const head = req.method === 'HEAD';
-    if (!blob) {
-      res.writeHead(404, {
-        'Content-Type': 'text/plain; charset=utf-8',
-        'Content-Length': NOT_FOUND_BODY.length,
-        'Cache-Control': MISSING,
-      });
-      res.end(head ? undefined : NOT_FOUND_BODY);
-    } else if (etagMatches(req.headers['if-none-match'], blob.etag)) {
-      res.writeHead(304, { ETag: blob.etag, 'Cache-Control': IMMUTABLE }).end();
-    } else {
-      res.writeHead(200, {
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': blob.bytes.length,
-        ETag: blob.etag,
-        'Cache-Control': IMMUTABLE,
-      });
-      res.end(head ? undefined : blob.bytes);
-    }
-    count(req.method!, res.statusCode);
-  };
-
-  const storeFailed = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
-    deps.logger?.error({ err, url: safeUrl(req.url) }, 'mirror: the store cannot be read');
-    answerError(res, 'UNAVAILABLE', {}, 'the signature store cannot be read');
-    count(req.method!, 503);
-  };
-
-  // Synchronous for cached blobs (the steady state); only a first request waits on the store.
-  return (req, res) => {
-    const method = req.method ?? 'GET';
-    if (method !== 'GET' && method !== 'HEAD') {
-      if (method === 'OPTIONS') res.writeHead(204, { Allow: ALLOW }).end();
-      else answerError(res, 'METHOD_NOT_ALLOWED', { Allow: ALLOW }, `${method} is not allowed on the mirror`);
-      count(method, res.statusCode);
-      return;
-    }
-    const denied = deps.auth && authProblem(req, deps.auth);
-    if (denied) {
-      answerError(res, denied.code, denied.headers, denied.message);
-      count(method, res.statusCode);
-      return;
-    }
-    const rest = (req.url ?? '').split('?', 1)[0]!.slice(MIRROR_PREFIX.length);
-    const cached = cache.peek(rest);
-    if (cached) return answer(req, res, cached);
-    cache.fetch(rest).then(
-      (blob) => answer(req, res, blob),
-      (err: unknown) => storeFailed(req, res, err),
-    );
-  };
-}
-
-/**
- * The mirror's read rule, as the signatures API's GET: anonymous when configured, else (or when
- * a token is presented at all) a valid token with the reader role (admin implies it).
- */
-function authProblem(req: IncomingMessage, auth: AuthDeps): ApiError | undefined {
-  const header = req.headers.authorization;
-  if (!header && auth.anonymousRead) return undefined;
-  try {
-    const principal = principalOf(header, auth.tokens());
-    if (!principal)
-      return new ApiError('UNAUTHORIZED', undefined, undefined, {
-        'WWW-Authenticate': 'Bearer realm="sigmirror"',
-      });
-    if (principal.roles.has('reader') || principal.roles.has('admin')) return undefined;
-    return new ApiError('DENIED', `the token "${principal.name}" lacks the reader role`);
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-}
-
-/** Metric labels take the method only when it is a known one (no label explosion). */
-const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
-const knownMethod = (method: string) => (KNOWN_METHODS.has(method) ? method : 'other');

@@ -1,14 +1,21 @@
 /**
  * `POST /v1/verify {reference, expectedIdentity, keys|publicKeys, save?, strict?}`: the same
- * check as `sigmirror verify`, over HTTP. Keys are the daemon's configured `verify.keys` (by name)
+ * check as `sigmirror verify`, over HTTP. `{release: "sha256:<hex>" | pullspec@sha256:<hex>, …}`
+ * instead verifies an OpenShift release as the CVO does (`sigmirror release verify`). Keys are the daemon's configured `verify.keys` (by name)
  * or armored keys in the body. Verifying needs the reader or auditor role; saving the verdicts auditor.
  */
 import Router from '@koa/router';
 import { z } from 'zod';
 import { ReferenceError } from '../../reference/index.js';
+import { releaseDigestOf, ReleaseNameError } from '../../release/index.js';
 import { expectedIdentityRule, Keyring, KeyError } from '../../signature/index.js';
-import { imageKeyFromReference, imageKeyString, type SignatureStore } from '../../store/index.js';
-import { loadKeyring, saveVerification, verifyImage } from '../../verification/index.js';
+import {
+  imageKeyFromReference,
+  imageKeyString,
+  type ImageKey,
+  type SignatureStore,
+} from '../../store/index.js';
+import { loadKeyring, saveVerification, verifyImage, verifyRelease } from '../../verification/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
@@ -18,8 +25,9 @@ const MAX_INLINE_KEYS = 16;
 
 const bodySchema = z
   .strictObject({
-    reference: z.string().min(1),
-    expectedIdentity: z.string().min(1),
+    reference: z.string().min(1).optional(),
+    expectedIdentity: z.string().min(1).optional(),
+    release: z.string().min(1).max(600).optional(),
     keys: z.array(z.string().min(1)).min(1).max(MAX_INLINE_KEYS).optional(),
     publicKeys: z.array(z.string().min(1)).min(1).max(MAX_INLINE_KEYS).optional(),
     save: z.boolean().default(false),
@@ -27,7 +35,19 @@ const bodySchema = z
   })
   .refine((b) => (b.keys === undefined) !== (b.publicKeys === undefined), {
     message: 'give exactly one of "keys" (configured key names) and "publicKeys" (armored keys)',
-  });
+  })
+  .refine(
+    (b) =>
+      b.release === undefined
+        ? b.reference !== undefined && b.expectedIdentity !== undefined
+        : b.reference === undefined && b.expectedIdentity === undefined,
+    {
+      message:
+        'give "reference" and "expectedIdentity" (an image), or "release" alone (an OpenShift release)',
+    },
+  );
+
+type VerifyBody = z.output<typeof bodySchema>;
 
 export interface VerifyDeps {
   readonly store: SignatureStore;
@@ -44,7 +64,7 @@ export function verifyRoutes(deps: VerifyDeps): Router {
     if (!parsed.success)
       throw new ApiError(
         'BAD_REQUEST',
-        'expected {"reference", "expectedIdentity", "keys" or "publicKeys", "save"?, "strict"?}',
+        'expected {"reference", "expectedIdentity" | "release", "keys" or "publicKeys", "save"?, "strict"?}',
         parsed.error.issues[0]?.message,
       );
     const body = parsed.data;
@@ -54,26 +74,33 @@ export function verifyRoutes(deps: VerifyDeps): Router {
         'DENIED',
         `saving verdicts needs the auditor role${principal ? ` ("${principal.name}" lacks it)` : ''}`,
       );
-    let image;
-    try {
-      image = imageKeyFromReference(body.reference);
-      expectedIdentityRule(body.expectedIdentity);
-    } catch (err) {
-      if (err instanceof ReferenceError) throw new ApiError('BAD_REQUEST', err.message);
-      throw err;
-    }
+    const target = targetOf(body);
     const keyring = await keyringFor(body, deps.keys);
-    const result = await verifyImage({
-      store: deps.store,
-      image,
-      keyring,
-      expectedIdentity: body.expectedIdentity,
-      strict: body.strict,
-    });
+    const strict = body.strict;
+    const result =
+      'digest' in target
+        ? await verifyRelease({ store: deps.store, digest: target.digest, keyring, strict })
+        : await verifyImage({ store: deps.store, ...target, keyring, strict });
     if (body.save) await saveVerification(deps.store, result, principal!.name);
-    ctx.body = { ...result, image: imageKeyString(image), saved: body.save };
+    const release = 'digest' in target ? { release: target.digest } : {};
+    ctx.body = { ...result, image: imageKeyString(result.image), ...release, saved: body.save };
   });
   return router;
+}
+
+/** What to check, validated before any key is read: a release digest, or an image and its identity. */
+function targetOf(body: VerifyBody): { digest: string } | { image: ImageKey; expectedIdentity: string } {
+  try {
+    if (body.release !== undefined) return { digest: releaseDigestOf(body.release) };
+    const expectedIdentity = body.expectedIdentity!;
+    const image = imageKeyFromReference(body.reference!);
+    expectedIdentityRule(expectedIdentity);
+    return { image, expectedIdentity };
+  } catch (err) {
+    if (err instanceof ReferenceError || err instanceof ReleaseNameError)
+      throw new ApiError('BAD_REQUEST', err.message);
+    throw err;
+  }
 }
 
 async function keyringFor(

@@ -9,8 +9,12 @@ import { Option, type Command } from 'commander';
 import {
   HOST_CONFIG_FILES,
   HostConfigError,
+  MACHINE_CONFIG_ROLES,
   embeddedKeyring,
   hostConfig,
+  machineConfigName,
+  machineConfigYaml,
+  type MachineConfigRole,
   publicKeyProblem,
   type HostConfig,
   type KeyFile,
@@ -28,6 +32,8 @@ interface HostConfigCliOptions {
   registriesOnly?: boolean;
   outputDir?: string;
   json?: boolean;
+  format: 'files' | 'machineconfig';
+  role?: string[];
 }
 
 const POLICY_OPTIONS = ['publicKey', 'embedKeys', 'defaultReject'];
@@ -59,7 +65,19 @@ export function registerHostConfig(program: Command): void {
         POLICY_OPTIONS,
       ),
     )
-    .option('--output-dir <dir>', 'write <dir>/registries.d/sigmirror.yaml and <dir>/policy.json')
+    .addOption(
+      new Option('--format <format>', 'files (for /etc/containers) or machineconfig (OpenShift nodes)')
+        .choices(['files', 'machineconfig'])
+        .default('files'),
+    )
+    .option(
+      '--role <role...>',
+      `with --format machineconfig: the pool(s), ${MACHINE_CONFIG_ROLES.join(' and/or ')}`,
+    )
+    .option(
+      '--output-dir <dir>',
+      'write <dir>/registries.d/sigmirror.yaml and <dir>/policy.json (machineconfig: <dir>/99-<role>-sigmirror-signatures.yaml)',
+    )
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -71,6 +89,8 @@ Examples:
     --mirror-of mirror.example.com:5000=registry.redhat.io --public-key redhat.gpg --embed-keys \\
     --output-dir /etc/containers
   sigmirror host-config --mirror-url http://127.0.0.1:8080 --registry quay.io --registries-only
+  sigmirror host-config --mirror-url https://sigmirror.example.com --registry registry.redhat.io \
+    --public-key redhat.gpg --embed-keys --format machineconfig --role master --role worker | oc apply -f -
 
 The policy's default accepts images from registries not listed (containers' shipped default);
 --default-reject refuses them. See docs/host-setup.md.
@@ -78,10 +98,31 @@ The policy's default accepts images from registries not listed (containers' ship
 Exit codes: 0 generated; 1 a file could not be read or written; 2 an invalid option.`,
     )
     .action(async (opts: HostConfigCliOptions) => {
-      const files = await generate(opts);
+      const roles = rolesOf(opts);
+      const generated = await generate(opts);
+      const files = roles ? roles.map((role) => machineConfigFile(role, generated)) : generated;
       const written = opts.outputDir ? await writeFiles(opts.outputDir, files) : undefined;
-      print(files, written, opts.json ?? false);
+      print(files, written, opts.json ?? false, roles !== undefined);
     });
+}
+
+/** `--role` values with --format machineconfig (required there, refused elsewhere); undefined for files. */
+function rolesOf(opts: HostConfigCliOptions): MachineConfigRole[] | undefined {
+  if (opts.format !== 'machineconfig') {
+    if (opts.role) throw new CommandError('--role needs --format machineconfig', EXIT.USAGE);
+    return undefined;
+  }
+  if (!opts.role?.length)
+    throw new CommandError('--format machineconfig needs --role master|worker', EXIT.USAGE);
+  const bad = opts.role.find((r) => !(MACHINE_CONFIG_ROLES as readonly string[]).includes(r));
+  if (bad !== undefined)
+    throw new CommandError(`--role "${bad}": one of ${MACHINE_CONFIG_ROLES.join(', ')}`, EXIT.USAGE);
+  return [...new Set(opts.role)] as MachineConfigRole[];
+}
+
+/** One pool's MachineConfig manifest carrying the generated files. */
+function machineConfigFile(role: MachineConfigRole, files: readonly { name: string; content: string }[]) {
+  return { name: `${machineConfigName(role)}.yaml`, content: machineConfigYaml(role, files) };
 }
 
 /** The files to print or write, named as under /etc/containers. */
@@ -176,6 +217,7 @@ function print(
   files: readonly { name: string; content: string }[],
   written: string[] | undefined,
   json: boolean,
+  manifests: boolean,
 ) {
   if (json) {
     const out = files.map((f, i) => ({ name: f.name, path: written?.[i] ?? null, content: f.content }));
@@ -184,6 +226,8 @@ function print(
     for (const p of written) process.stdout.write(`wrote ${p}\n`);
   } else if (files.length === 1) {
     process.stdout.write(files[0]!.content);
+  } else if (manifests) {
+    process.stdout.write(files.map((f) => f.content).join('---\n')); // one YAML stream for `oc apply -f -`
   } else {
     process.stdout.write(files.map((f) => `==> ${f.name} <==\n${f.content}`).join('\n'));
   }

@@ -46,18 +46,7 @@ Exit codes: 0 enqueued (or, with --wait, all imported); 1 an import failed or Re
     )
     .action(async (references: string[], opts: ImportOptions) => {
       const images = await collect(references, opts.fromFile);
-      const { config } = loadDaemonConfig(opts.config);
-      const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
-      if (!(await redisAnswers(ioredisUrl(redisUrl)))) {
-        throw new CommandError(
-          `no Redis answers at ${redisUrl}: start \`sigmirror serve\` or set redis.url in the config`,
-        );
-      }
-      const producer = new ImportProducer({
-        redisUrl,
-        prefix: config.redis.prefix,
-        attempts: config.import.attempts,
-      });
+      const producer = await configuredProducer(opts.config);
       try {
         const jobs = [];
         for (const image of images) jobs.push({ image, ...(await producer.enqueue(image)) });
@@ -99,6 +88,18 @@ Exit codes: 0 enqueued (or, with --wait, all imported); 1 an import failed or Re
     });
 }
 
+/** The import queue of the Redis the config names; fails when no Redis answers there. */
+export async function configuredProducer(configFile: string | undefined): Promise<ImportProducer> {
+  const { config } = loadDaemonConfig(configFile);
+  const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
+  if (!(await redisAnswers(ioredisUrl(redisUrl)))) {
+    throw new CommandError(
+      `no Redis answers at ${redisUrl}: start \`sigmirror serve\` or set redis.url in the config`,
+    );
+  }
+  return new ImportProducer({ redisUrl, prefix: config.redis.prefix, attempts: config.import.attempts });
+}
+
 async function collect(references: string[], fromFile: string | undefined): Promise<ImageKey[]> {
   const all = [...references];
   if (fromFile) {
@@ -124,7 +125,7 @@ async function collect(references: string[], fromFile: string | undefined): Prom
   });
 }
 
-async function waitAll(producer: ImportProducer, ids: string[], timeoutMs: number, quiet?: boolean) {
+export async function waitAll(producer: ImportProducer, ids: string[], timeoutMs: number, quiet?: boolean) {
   const done = new Map<string, ImportStatus>();
   const progress = new Progress(ids.length, quiet ? undefined : process.stderr);
   const deadline = Date.now() + timeoutMs;
@@ -149,7 +150,7 @@ async function waitAll(producer: ImportProducer, ids: string[], timeoutMs: numbe
   return done;
 }
 
-function report(results: Array<{ reference: string; status: ImportStatus }>, json?: boolean): void {
+export function report(results: Array<{ reference: string; status: ImportStatus }>, json?: boolean): void {
   const failed = results.filter((r) => r.status.state === 'failed');
   if (json) {
     const rows = results.map(({ reference, status }) => ({

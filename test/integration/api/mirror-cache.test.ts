@@ -6,7 +6,7 @@
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import Koa from 'koa';
-import { mirrorHandler } from '../../../src/api/routes/mirror.js';
+import { MIRROR_PREFIX, mirrorHandler } from '../../../src/api/routes/mirror.js';
 import { createFsStore } from '../../../src/store/index.js';
 import { serveApp } from '../../helpers/http.js';
 import { syntheticSignature } from '../../helpers/synthetic-signature.js';
@@ -29,7 +29,10 @@ async function serveMirror(t: ExecutionContext, cache: { maxBytes?: number; maxE
     read: (...args: Parameters<typeof store.read>) => (reads.push(String(args[1])), store.read(...args)),
   };
   const handler = mirrorHandler({ store: counted, cache: { ttlMs: TTL_MS, now: () => clock.now, ...cache } });
-  const base = await serveApp(t, Object.assign(new Koa(), { mirrorHandler: handler }));
+  const base = await serveApp(
+    t,
+    Object.assign(new Koa(), { rawHandlers: [[MIRROR_PREFIX, handler]] as const }),
+  );
   const get = async (n: number, repository = 'ns/app') => {
     const r = await fetch(`${base}/sigstore/registry.example.com/${repository}@sha256=${HEX}/signature-${n}`);
     return { status: r.status, body: Buffer.from(await r.arrayBuffer()) };

@@ -10,7 +10,12 @@ import path from 'node:path';
 import type Router from '@koa/router';
 import test, { type ExecutionContext } from 'ava';
 import { pino } from 'pino';
-import { MIRROR_PREFIX, parseMirrorPath } from '../../../src/api/index.js';
+import {
+  MIRROR_PREFIX,
+  RELEASE_MIRROR_PREFIX,
+  parseMirrorPath,
+  parseReleaseMirrorPath,
+} from '../../../src/api/index.js';
 import { openApiDocument } from '../../../src/api/openapi.js';
 import { buildApi } from '../../../src/api/server.js';
 import { TokensWatcher } from '../../../src/auth/index.js';
@@ -94,6 +99,15 @@ async function daemonApi(t: ExecutionContext) {
     matches: (concrete) =>
       concrete.startsWith(MIRROR_PREFIX) &&
       parseMirrorPath(concrete.slice(MIRROR_PREFIX.length)) !== undefined,
+  });
+  // So are OpenShift release signatures (src/api/routes/release-mirror.ts).
+  served.push({
+    label: `GET,HEAD ${RELEASE_MIRROR_PREFIX}…`,
+    methods: new Set(['GET', 'HEAD']),
+    template: undefined,
+    matches: (concrete) =>
+      concrete.startsWith(RELEASE_MIRROR_PREFIX) &&
+      parseReleaseMirrorPath(concrete.slice(RELEASE_MIRROR_PREFIX.length)) !== undefined,
   });
   const base = await serveApp(t, app);
   const res = await fetch(`${base}/openapi.json`);

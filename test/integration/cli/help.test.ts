@@ -50,6 +50,11 @@ test('the walk sees every command and subcommand', (t) => {
       'images describe',
       'images reindex',
       'host-config',
+      'release',
+      'release import',
+      'release configmap',
+      'release verify',
+      'release list',
     ],
   );
 });
@@ -69,7 +74,16 @@ test('every command has examples and documents its exit codes in --help', (t) =>
 
 test('every command that prints results offers --json', (t) => {
   // serve and worker run the daemon; the groups only hold subcommands.
-  const noResults = new Set(['sigmirror', 'serve', 'worker', 'token', 'policy', 'signatures', 'images']);
+  const noResults = new Set([
+    'sigmirror',
+    'serve',
+    'worker',
+    'token',
+    'policy',
+    'signatures',
+    'images',
+    'release',
+  ]);
   const without = commands
     .filter(({ name, command }) => !noResults.has(name) && !command.options.some((o) => o.long === '--json'))
     .map(({ name }) => name);

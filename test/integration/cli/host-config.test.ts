@@ -5,6 +5,8 @@ import { parseNormalizedReference } from '../../../src/reference/index.js';
 import { loadRegistriesDir, resolveReference } from '../../../src/registries/index.js';
 import { sigmirror, sigmirrorAsync } from '../../helpers/cli.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
+import { parse } from 'yaml';
+import { decodeDataUrl, machineConfigShape } from '../../helpers/kube-shapes.js';
 
 const HEX = 'e'.repeat(64);
 /** The first bytes of a binary public key (old-format packet, tag 6): all the command checks. */
@@ -333,5 +335,47 @@ test('an output directory that cannot be written exits 1', async (t) => {
       `sigmirror: cannot write ${path.join(k, 'release.gpg', 'registries.d', 'sigmirror.yaml')}: ENOTDIR`,
     ),
     r.stderr,
+  );
+});
+
+test('--format machineconfig: one MachineConfig per --role, as one YAML stream or one file each', async (t) => {
+  const k = await keys(t);
+  const base = ['host-config', '--mirror-url', 'http://127.0.0.1:8080', '--registry', 'quay.io'];
+  const withKey = [...base, '--public-key', 'release.gpg', '--embed-keys', '--format', 'machineconfig'];
+  const files = sigmirror([...base, '--public-key', 'release.gpg', '--embed-keys', '--json'], { cwd: k });
+  const expected = (JSON.parse(files.stdout) as { files: { name: string; content: string }[] }).files;
+  const stream = sigmirror([...withKey, '--role', 'worker', '--role', 'master'], { cwd: k });
+  t.is(stream.code, 0, stream.stderr);
+  const docs = stream.stdout
+    .split('---\n')
+    .map((d) => machineConfigShape.parse(parse(d, { version: '1.1' })));
+  t.deepEqual(
+    docs.map((d) => d.metadata.name),
+    ['99-worker-sigmirror-signatures', '99-master-sigmirror-signatures'],
+  );
+  for (const doc of docs)
+    t.deepEqual(
+      doc.spec.config.storage.files.map((f) => [f.path, decodeDataUrl(f.contents.source).toString()]),
+      expected.map((f) => [`/etc/containers/${f.name}`, f.content]),
+    );
+  const out = path.join(k, 'manifests');
+  const written = sigmirror([...withKey, '--role', 'master', '--output-dir', out], { cwd: k });
+  t.is(written.stdout, `wrote ${path.join(out, '99-master-sigmirror-signatures.yaml')}\n`);
+  t.is(
+    await readFile(path.join(out, '99-master-sigmirror-signatures.yaml'), 'utf8'),
+    stream.stdout.split('---\n')[1]!,
+  );
+
+  const usage = (args: string[], message: string) => {
+    const r = sigmirror([...base, '--registries-only', ...args], { cwd: k });
+    t.is(r.code, 2, args.join(' '));
+    t.true(r.stderr.includes(message), r.stderr);
+  };
+  usage(['--role', 'master'], '--role needs --format machineconfig');
+  usage(['--format', 'machineconfig'], '--format machineconfig needs --role master|worker');
+  usage(['--format', 'machineconfig', '--role', 'infra'], '--role "infra": one of master, worker');
+  usage(
+    ['--format', 'ignition'],
+    "argument 'ignition' is invalid. Allowed choices are files, machineconfig.",
   );
 });

@@ -1,5 +1,10 @@
 import test from 'ava';
-import { releaseSignatureUrl, signatureRelativePath, signatureUrl } from '../../../src/lookaside/index.js';
+import {
+  releaseRelativePath,
+  releaseSignatureUrl,
+  signatureRelativePath,
+  signatureUrl,
+} from '../../../src/lookaside/index.js';
 
 const HEX = 'f'.repeat(64);
 const D = `sha256:${HEX}`;
@@ -22,6 +27,20 @@ test('signature URLs follow the image layout', (t) => {
     releaseSignatureUrl('https://mirror.example/sigs', D, 1),
     `https://mirror.example/sigs/sha256=${HEX}/signature-1`,
   );
+});
+
+test('release URLs join like the CVO: no doubled slash, the query string kept after the path', (t) => {
+  t.is(releaseRelativePath(D, 9), `sha256=${HEX}/signature-9`);
+  t.is(
+    releaseSignatureUrl('https://mirror.example/sigs//', D, 2),
+    `https://mirror.example/sigs/sha256=${HEX}/signature-2`,
+  );
+  t.is(
+    releaseSignatureUrl('https://bucket.example/sigs/?sig=abc', D, 3),
+    `https://bucket.example/sigs/sha256=${HEX}/signature-3?sig=abc`,
+  );
+  t.throws(() => releaseSignatureUrl('https://s', 'sha256:../x', 1), { name: 'LayoutError' });
+  t.throws(() => releaseRelativePath(D, 0), { message: 'invalid signature index 0' });
 });
 
 test('bad digests, repositories and indices never become paths', (t) => {

@@ -41,6 +41,26 @@ test('an expired key is rejected with its expiry date, though the signature pred
   });
 });
 
+test('keyValidityAt "signature" judges the key when it signed (the CVO), not now', async (t) => {
+  const v = await verifySignature(
+    readVector(
+      'openshift-library-go/signatures/sha256=edd9824f0404f1a139688017e7001370e2f3fbc088b94da84506653b473fe140/signature-1',
+    ),
+    await rules(
+      'openshift-library-go/keyrings/simple.txt',
+      'registry.svc.ci.openshift.org/ocp/release:4.0.0-0.ci-2019-04-19-181452',
+      {
+        manifestDigest: 'sha256:edd9824f0404f1a139688017e7001370e2f3fbc088b94da84506653b473fe140',
+        keyValidityAt: 'signature',
+      },
+    ),
+  );
+  t.like(v, {
+    verdict: 'accepted',
+    signature: { keyFingerprint: 'D04761B116203B0C0859B61628B76E05B923888E' },
+  });
+});
+
 test('a signing subkey counts as its primary key, and both fingerprints are reported', async (t) => {
   for (const file of ['containers-image/subkey.signature', 'containers-image/subkey.signature-v3']) {
     const v = await verifySignature(
