@@ -104,7 +104,7 @@ const wire = (s: string) => s.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent
 
 const path = fc
   .tuple(
-    fc.nat(13),
+    fc.nat(17),
     registry,
     name,
     digest,
@@ -131,6 +131,10 @@ const path = fc
         i.length % 7
       ]!,
       `/${n}`,
+      `/release-signatures/${hex}/signature-${i}`,
+      `/release-signatures/${n}/signature-${i}`,
+      `/v1/releases/${d}/configmap?output=${n}`,
+      ['/v1/releases/imports', '/v1/releases', `/v1/releases?cursor=${n}`][i.length % 3]!,
     ];
     return wire(routes[route]!) + q;
   });
