@@ -2,13 +2,14 @@
  * `POST /v1/verify {reference, expectedIdentity, keys|publicKeys, save?, strict?}`: the same
  * check as `sigmirror verify`, over HTTP. Keys are the daemon's configured `verify.keys` (by name)
  * or armored keys in the body. Verifying needs the reader or auditor role; saving the verdicts auditor.
+ * An image the store does not know is 404 NOT_FOUND (an unsigned one it knows is `verified: false`).
  */
 import Router from '@koa/router';
 import { z } from 'zod';
 import { ReferenceError } from '../../reference/index.js';
 import { expectedIdentityRule, Keyring, KeyError } from '../../signature/index.js';
 import { imageKeyFromReference, imageKeyString, type SignatureStore } from '../../store/index.js';
-import { loadKeyring, saveVerification, verifyImage } from '../../verification/index.js';
+import { ImageUnknownError, loadKeyring, saveVerification, verifyImage } from '../../verification/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
@@ -69,6 +70,9 @@ export function verifyRoutes(deps: VerifyDeps): Router {
       keyring,
       expectedIdentity: body.expectedIdentity,
       strict: body.strict,
+    }).catch((err: unknown) => {
+      if (err instanceof ImageUnknownError) throw new ApiError('NOT_FOUND', err.message);
+      throw err;
     });
     if (body.save) await saveVerification(deps.store, result, principal!.name);
     ctx.body = { ...result, image: imageKeyString(image), saved: body.save };

@@ -12,7 +12,7 @@ import {
   type ImageSummary,
   type SignatureEntry,
 } from '../../store/index.js';
-import { CommandError, EXIT } from '../exit-codes.js';
+import { CommandError } from '../exit-codes.js';
 import { openConfiguredStore } from '../store.js';
 
 /** Rows per page when listing everything. */
@@ -62,10 +62,10 @@ Exit codes: 0 listed; 1 the index is unreachable (Redis); 2 invalid arguments.`,
     )
     .action(async (opts: ListOptions) => {
       if (opts.status && !(IMAGE_STATUSES as readonly string[]).includes(opts.status))
-        throw new CommandError(`--status: one of ${IMAGE_STATUSES.join(', ')}`, EXIT.USAGE);
+        throw new CommandError(`--status: one of ${IMAGE_STATUSES.join(', ')}`, 'INVALID_ARGUMENT');
       const limit = opts.limit === undefined ? Infinity : Number(opts.limit);
       if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit)))
-        throw new CommandError('--limit: a positive integer', EXIT.USAGE);
+        throw new CommandError('--limit: a positive integer', 'INVALID_ARGUMENT');
       const opened = await openConfiguredStore(opts.config, { index: 'required' });
       try {
         const rows: ImageSummary[] = [];
@@ -102,20 +102,20 @@ Examples:
   sigmirror images describe registry.redhat.io/ubi9/ubi@sha256:<hex>
   sigmirror images describe quay.io/ns/app@sha256:<hex> --json
 
-Exit codes: 0 described; 1 the image is unknown; 2 invalid reference.`,
+Exit codes: 0 described; 2 invalid reference; 3 the image is unknown to the store.`,
     )
     .action(async (reference: string, opts: { config?: string; json?: boolean }) => {
       let image;
       try {
         image = imageKeyFromReference(reference);
       } catch (err) {
-        if (err instanceof ReferenceError) throw new CommandError(err.message, EXIT.USAGE);
+        if (err instanceof ReferenceError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
         throw err;
       }
       const opened = await openConfiguredStore(opts.config, { index: 'none' });
       try {
         const summary = await opened.store.summary(image);
-        if (!summary) throw new CommandError(`${reference}: no such image in the store`);
+        if (!summary) throw new CommandError(`${reference}: no such image in the store`, 'IMAGE_UNKNOWN');
         const signatures = await opened.store.list(image);
         if (opts.json) console.log(JSON.stringify({ ...summary, signatures }, null, 2));
         else console.log(describe(summary, signatures));

@@ -50,6 +50,7 @@ test('the walk sees every command and subcommand', (t) => {
       'images describe',
       'images reindex',
       'host-config',
+      'version',
     ],
   );
 });

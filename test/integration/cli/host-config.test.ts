@@ -228,10 +228,12 @@ test('a key path missing here is written with a warning (it may exist on hosts o
     { cwd: k },
   );
   t.is(r.code, 0);
-  t.is(
-    r.stderr,
-    'warning: --public-key /etc/pki/nowhere.gpg: no such file here; hosts must have it at /etc/pki/nowhere.gpg\n',
-  );
+  t.deepEqual(JSON.parse(r.stderr), {
+    warning: {
+      message:
+        '--public-key /etc/pki/nowhere.gpg: no such file here; hosts must have it at /etc/pki/nowhere.gpg',
+    },
+  });
   const policy = JSON.parse((JSON.parse(r.stdout) as { files: { content: string }[] }).files[1]!.content) as {
     transports: { docker: Record<string, unknown> };
   };

@@ -1,0 +1,23 @@
+/**
+ * The installation: the directory holding sigmirror's package.json (the checkout, or where the
+ * package is installed), found from this file whether it runs from src/ (tsx) or dist/src/.
+ * The embedded default config lives there, and its relative paths are relative to it, so that
+ * `sigmirror` run from any directory reaches the daemon `npm start` started.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findInstallDir(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'sigmirror'
+    )
+      return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no sigmirror package.json above ${start}`);
+  }
+}
+
+export const INSTALL_DIR = findInstallDir(path.dirname(fileURLToPath(import.meta.url)));
