@@ -7,8 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
-import { issueError, parseYamlSource, YamlSourceError, type YamlSource } from '../yaml-source/index.js';
+import { parseYamlSource, schemaError, YamlSourceError, type YamlSource } from '../yaml-source/index.js';
 import { INSTALL_DIR } from './install-dir.js';
 import { daemonConfigSchema, type DaemonConfig } from './schema.js';
 
@@ -58,7 +57,7 @@ export function loadDaemonConfig(explicitPath?: string, env: NodeJS.ProcessEnv =
   const raw = structuredClone(source?.value ?? {}) as Record<string, unknown>;
   applyEnv(raw, env);
   const parsed = daemonConfigSchema.safeParse(raw);
-  if (!parsed.success) throw configError(source, file ?? '(environment)', parsed.error);
+  if (!parsed.success) throw schemaError(source, file ?? '(environment)', parsed.error.issues);
   if (named !== undefined) return { config: parsed.data, source: file, base: undefined };
   return { config: anchorPaths(parsed.data, INSTALL_DIR, env), source: file, base: INSTALL_DIR };
 }
@@ -97,10 +96,4 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
     const typed = kind === 'number' ? Number(value) : kind === 'boolean' ? value === 'true' : value;
     node[keyPath[keyPath.length - 1]!] = typed;
   }
-}
-
-function configError(source: YamlSource | undefined, file: string, error: z.ZodError): YamlSourceError {
-  const first = issueError(source, file, error.issues[0]!);
-  if (error.issues.length === 1) return first;
-  return new YamlSourceError(file, first.line, `${first.detail} (and ${error.issues.length - 1} more)`);
 }

@@ -50,6 +50,23 @@ test('an invalid config file is CONFIG_INVALID for any command', async (t) => {
   t.is(text.stderr, `sigmirror: ${config}:2: store.path: Invalid input: expected string, received number\n`);
 });
 
+test('serve with a config file full of mistakes lists each, with its line, and exits 1', async (t) => {
+  const dir = await tempDir(t);
+  await writeTree(dir, { 'bad.yaml': 'listen:\n  port: "x"\nstore:\n  backend: tape\nnope: 1\n' });
+  const file = path.join(dir, 'bad.yaml');
+  const r = sigmirror(['serve', '--config', file]);
+  t.is(r.code, 1);
+  t.is(
+    r.stderr,
+    [
+      `sigmirror: ${file}:2: listen.port: Invalid input: expected number, received string`,
+      `${file}:4: store.backend: Invalid option: expected one of "fs"|"redis"`,
+      `${file}:5: nope: Unrecognized key: "nope"`,
+      '',
+    ].join('\n'),
+  );
+});
+
 test('every error code is documented in docs/cli.md with its exit code', (t) => {
   const doc = readFileSync(new URL('../../../docs/cli.md', import.meta.url), 'utf8');
   const missing = Object.entries(ERROR_CODES)

@@ -106,3 +106,40 @@ test('the embedded default does not depend on the working directory; variables a
     process.chdir(here);
   }
 });
+
+test('a file with several mistakes reports every one, each with its line, in line order', async (t) => {
+  const file = await configFile(
+    t,
+    [
+      'listen:', //                1
+      '  prot: 80', //             2  unknown key
+      '  hots: x', //              3  unknown key
+      'store:', //                 4
+      '  path: 7', //              5  wrong type
+      'import:', //                6
+      '  concurrency: many', //    7  wrong type
+      'bogus: true', //            8  unknown key
+      '',
+    ].join('\n'),
+  );
+  const err = t.throws(() => loadDaemonConfig(file, {}));
+  t.is(
+    err?.message,
+    [
+      `${file}:2: listen.prot: Unrecognized key: "prot"`,
+      `${file}:3: listen.hots: Unrecognized key: "hots"`,
+      `${file}:5: store.path: Invalid input: expected string, received number`,
+      `${file}:7: import.concurrency: Invalid input: expected number, received string`,
+      `${file}:8: bogus: Unrecognized key: "bogus"`,
+    ].join('\n'),
+  );
+});
+
+test('several YAML syntax errors are all reported with their lines', async (t) => {
+  const file = await configFile(t, 'redis:\n  prefix: a\n  prefix: b\nlisten:\n  port: 1\n  port: 2\n');
+  const err = t.throws(() => loadDaemonConfig(file, {}));
+  const lines = err!.message.split('\n');
+  t.is(lines.length, 2, err!.message);
+  t.regex(lines[0]!, new RegExp(`^${file}:3: invalid YAML: Map keys must be unique`));
+  t.regex(lines[1]!, new RegExp(`^${file}:6: invalid YAML: Map keys must be unique`));
+});
