@@ -10,6 +10,8 @@ export type {
   ImageSummary,
   ImageQuery,
   ImagePage,
+  AdoptResult,
+  DescribeSignature,
 } from './types.js';
 export { IMAGE_STATUSES } from './types.js';
 export { createFsStore, type FsStoreOptions } from './fs-store.js';
@@ -17,4 +19,4 @@ export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
 export { imageKeyFromReference, imageKeyString } from './image-key.js';
 export { redisImageIndex, type ImageIndex } from './redis-index.js';
 export { imageStatus, summarize } from './status.js';
-export { reindex } from './reindex.js';
+export { reindex, type ReindexResult } from './reindex.js';

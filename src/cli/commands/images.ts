@@ -12,7 +12,9 @@ import {
   type ImageSummary,
   type SignatureEntry,
 } from '../../store/index.js';
+import { signatureMetadata } from '../../signature/index.js';
 import { CommandError } from '../exit-codes.js';
+import { warn } from '../output.js';
 import { openConfiguredStore } from '../store.js';
 
 /** Rows per page when listing everything. */
@@ -125,7 +127,9 @@ Exit codes: 0 described; 2 invalid reference; 3 the image is unknown to the stor
     });
   images
     .command('reindex')
-    .description("rebuild the image index from the store's files (after a restore, or when Redis lost it)")
+    .description(
+      "rebuild the image index from the store's files (after a restore, or when Redis lost it), adopting signature files that have no metadata",
+    )
     .option('--config <file>', 'daemon config file (names the store and Redis)')
     .option('--json', 'print JSON')
     .addHelpText(
@@ -135,14 +139,27 @@ Examples:
   sigmirror images reindex --config /etc/sigmirror/sigmirror.yaml
   sigmirror images reindex --json
 
+Signature files the store has no metadata for (a lookaside tree copied into the store by hand,
+e.g. from another mirror) are adopted first: origin "adopted", with the claims an import records,
+so they appear in listings, verify and the console. Paths that name no valid image are left
+alone and listed as warnings.
 Exit codes: 0 reindexed; 1 the store or the index (Redis) is unreachable, or the config file is
 invalid; 2 invalid arguments.`,
     )
     .action(async (opts: { config?: string; json?: boolean }) => {
       const opened = await openConfiguredStore(opts.config, { index: 'required' });
       try {
-        const n = await reindex(opened.store, opened.index!);
-        console.log(opts.json ? JSON.stringify({ indexed: n }, null, 2) : `indexed ${n} image(s)`);
+        const result = await reindex(opened.store, opened.index!, (bytes, image) =>
+          signatureMetadata(bytes, image.digest),
+        );
+        for (const skipped of result.adopted.skipped) warn(`${skipped}: not a valid image path; left alone`);
+        if (opts.json) console.log(JSON.stringify(result, null, 2));
+        else {
+          const { images, signatures } = result.adopted;
+          if (signatures)
+            console.log(`adopted ${signatures} signature(s) of ${images} image(s) that had no metadata`);
+          console.log(`indexed ${result.indexed} image(s)`);
+        }
       } finally {
         await opened.close();
       }
