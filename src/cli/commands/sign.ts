@@ -87,7 +87,10 @@ Exit codes: 0 signed (and uploaded); 1 signing or upload failed; 2 invalid argum
         if (err instanceof SigningError) throw new CommandError(err.message, 'SIGNING_FAILED');
         throw err;
       }
-      if (opts.output) await writeFile(opts.output, signature);
+      if (opts.output)
+        await writeFile(opts.output, signature).catch((err: NodeJS.ErrnoException) => {
+          throw new CommandError(`cannot write ${opts.output}: ${err.code ?? err.message}`, 'WRITE_FAILED');
+        });
       const uploaded = opts.upload ? await upload(opts, identity, digest, signature) : undefined;
       if (opts.json)
         console.log(
