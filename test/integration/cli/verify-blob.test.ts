@@ -74,7 +74,7 @@ test('a rejected signature exits 1 with the reason', (t) => {
   t.is(r.stderr, '');
   t.is(
     r.stdout,
-    'rejected (identity): Docker reference testing/manifest does not match example.com/does-not/match\n',
+    'rejected (identity) key 08CD26E446E2E95249B7A405E932F44B23E8DD43: Docker reference testing/manifest does not match example.com/does-not/match\n',
   );
   const expired = sigmirror([
     ...base,
@@ -84,7 +84,10 @@ test('a rejected signature exits 1 with the reason', (t) => {
     DIGEST,
   ]);
   t.is(expired.code, 1);
-  t.is(expired.stdout, 'rejected (crypto): signature expired on 2025-06-24T10:00:00.000Z\n');
+  t.is(
+    expired.stdout,
+    'rejected (crypto) key 08CD26E446E2E95249B7A405E932F44B23E8DD43: signature expired on 2025-06-24T10:00:00.000Z\n',
+  );
 });
 
 test('legacy RSA-1024: accepted with a warning; --strict rejects', (t) => {
@@ -104,7 +107,7 @@ test('legacy RSA-1024: accepted with a warning; --strict rejects', (t) => {
   t.is(strict.code, 1);
   t.is(
     strict.stdout,
-    'rejected (crypto): weak key: RSA-1024 (1D8230F6CDB6A06716E414C1DB72F2188BB46CC8) rejected\n',
+    'rejected (crypto) key 1D8230F6CDB6A06716E414C1DB72F2188BB46CC8: weak key: RSA-1024 (1D8230F6CDB6A06716E414C1DB72F2188BB46CC8) rejected\n',
   );
 });
 
