@@ -12,6 +12,8 @@ import { Progress } from './progress.js';
 const POLL_MS = 250;
 /** How long the queue may have no worker before --wait gives up (a worker may be starting). */
 export const NO_WORKER_GRACE_MS = 3_000;
+/** How long after an empty import its re-check may take to appear before none is assumed. */
+const RECHECK_APPEAR_MS = 5_000;
 /** How often the queue's workers are counted (CLIENT LIST). */
 const WORKER_CHECK_MS = 500;
 
@@ -25,10 +27,11 @@ export type ImportOutcome =
     }
   | { readonly kind: 'failed'; readonly error: string; readonly status: ImportStatus };
 
-/** A job to wait for: its id and which add of that id is ours. */
+/** A job to wait for: its id, which add of that id is ours, and since when it is seen ended empty. */
 export interface WaitedJob {
   readonly id: string;
   enqueueId: string | undefined;
+  emptySince?: number;
 }
 
 export interface WaitOptions {
@@ -98,8 +101,12 @@ function outcomeOf(
   const fetched = (status.result as { fetched?: number } | undefined)?.fetched ?? 0;
   if (fetched > 0) return { kind: 'imported', status };
   const delay = status.data.reason === 'periodic' ? undefined : recheckDelaysMs[status.data.recheck];
-  const nextCheckAt = delay !== undefined && status.finishedAt ? status.finishedAt + delay : undefined;
-  return { kind: 'no-signatures', nextCheckAt, status };
+  if (delay === undefined) return { kind: 'no-signatures', nextCheckAt: undefined, status };
+  // The worker adds the re-check just after: wait for it, to report its own time. Should it not
+  // come (the worker could not schedule it), the periodic resync is what looks again.
+  job.emptySince ??= Date.now();
+  if (Date.now() - job.emptySince < RECHECK_APPEAR_MS) return undefined;
+  return { kind: 'no-signatures', nextCheckAt: undefined, status };
 }
 
 const refOf = (s: ImportStatus) => `${s.data.registry}/${s.data.repository}@${s.data.digest}`;

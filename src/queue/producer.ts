@@ -44,7 +44,7 @@ export interface ImportStatus {
   readonly error: string | undefined;
   readonly data: ImportJob;
   readonly result: unknown;
-  /** When a delayed job (a scheduled re-check) is due, epoch ms; undefined when not delayed. */
+  /** When a job added with a delay (a scheduled re-check) is due, epoch ms; undefined without a delay. */
   readonly runAt: number | undefined;
   /** When the job completed or failed, epoch ms. */
   readonly finishedAt: number | undefined;
@@ -141,7 +141,8 @@ export class ImportProducer {
       error: job.failedReason || undefined,
       data: job.data as ImportJob,
       result: job.returnvalue ?? undefined,
-      runAt: state === 'delayed' ? job.timestamp + (job.delay ?? 0) : undefined,
+      // From the job, not the state: the two reads may straddle a re-check replacing the job.
+      runAt: job.delay ? job.timestamp + job.delay : undefined,
       finishedAt: job.finishedOn,
     };
   }

@@ -20,19 +20,24 @@ const sigPath = (n: number) => `/team/app@sha256=${HEX}/signature-${n}`;
 const HOUR = 3_600_000;
 
 /** The CLI's config: the same Redis and prefix as the pipeline, the same re-check delays. */
-async function cliConfig(t: ExecutionContext, prefix: string, redisUrl = TEST_REDIS_URL): Promise<string> {
+async function cliConfig(
+  t: ExecutionContext,
+  prefix: string,
+  redisUrl = TEST_REDIS_URL,
+  delays = [HOUR],
+): Promise<string> {
   const dir = await tempDir(t);
   await writeTree(dir, {
-    'c.yaml': `redis:\n  url: ${redisUrl}\n  prefix: ${prefix}\nimport:\n  recheckDelaysMs: [${HOUR}]\n`,
+    'c.yaml': `redis:\n  url: ${redisUrl}\n  prefix: ${prefix}\nimport:\n  recheckDelaysMs: [${delays.join(', ')}]\n`,
   });
   return path.join(dir, 'c.yaml');
 }
 
-async function setup(t: ExecutionContext) {
+async function setup(t: ExecutionContext, delays = [HOUR]) {
   const up = await startUpstream(t);
-  const p = await startPipeline(t, { upstreamBase: up.base, recheckDelaysMs: [HOUR], attempts: 1 });
+  const p = await startPipeline(t, { upstreamBase: up.base, recheckDelaysMs: delays, attempts: 1 });
   if (!p) return undefined;
-  return { up, p, config: await cliConfig(t, p.prefix) };
+  return { up, p, config: await cliConfig(t, p.prefix, TEST_REDIS_URL, delays) };
 }
 
 test('no signature upstream yet: --wait returns 0 and says when the re-check runs', async (t) => {
@@ -48,6 +53,17 @@ test('no signature upstream yet: --wait returns 0 and says when the re-check run
   t.true(due >= before + HOUR && due <= Date.now() + HOUR, m![2]);
   const job = await s.p.producer.status(JOB);
   t.like(job, { state: 'delayed', data: { reason: 'recheck', recheck: 1 }, runAt: due });
+});
+
+test('no signature and no re-check left: --wait says the periodic resync looks again', async (t) => {
+  const s = await setup(t, []);
+  if (!s) return;
+  const r = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait']);
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    r.stdout,
+    `no signature found yet for ${REF}; no re-check is scheduled (the periodic resync looks again)\n`,
+  );
 });
 
 test('--json: each job has its outcome, and the re-check time for no-signatures', async (t) => {
