@@ -2,7 +2,8 @@
  * `sigmirror import --wait` always finishes and says why: imported, "no signature found yet" with
  * the scheduled re-check's time, FAILED with the reason, or no worker on that Redis and prefix.
  * Real Redis, the real import worker in this process, a real upstream on 127.0.0.1, the CLI as a
- * separate process.
+ * separate process. Serial: each test runs a worker and CLI processes; side by side on a busy
+ * machine they only starve each other.
  */
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
@@ -40,7 +41,7 @@ async function setup(t: ExecutionContext, delays = [HOUR]) {
   return { up, p, config: await cliConfig(t, p.prefix, TEST_REDIS_URL, delays) };
 }
 
-test('no signature upstream yet: --wait returns 0 and says when the re-check runs', async (t) => {
+test.serial('no signature upstream yet: --wait returns 0 and says when the re-check runs', async (t) => {
   const s = await setup(t);
   if (!s) return;
   const before = Date.now();
@@ -55,7 +56,7 @@ test('no signature upstream yet: --wait returns 0 and says when the re-check run
   t.like(job, { state: 'delayed', data: { reason: 'recheck', recheck: 1 }, runAt: due });
 });
 
-test('no signature and no re-check left: --wait says the periodic resync looks again', async (t) => {
+test.serial('no signature and no re-check left: --wait says the periodic resync looks again', async (t) => {
   const s = await setup(t, []);
   if (!s) return;
   const r = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait']);
@@ -66,7 +67,7 @@ test('no signature and no re-check left: --wait says the periodic resync looks a
   );
 });
 
-test('--json: each job has its outcome, and the re-check time for no-signatures', async (t) => {
+test.serial('--json: each job has its outcome, and the re-check time for no-signatures', async (t) => {
   const s = await setup(t);
   if (!s) return;
   const r = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait', '--json']);
@@ -77,7 +78,7 @@ test('--json: each job has its outcome, and the re-check time for no-signatures'
   t.regex(String(row!.nextCheckAt), /^\d{4}-\d\d-\d\dT/);
 });
 
-test('signatures upstream: imported; an explicit import runs a scheduled re-check now', async (t) => {
+test.serial('signatures upstream: imported; an explicit import runs a scheduled re-check now', async (t) => {
   const s = await setup(t);
   if (!s) return;
   const first = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait']);
@@ -93,7 +94,7 @@ test('signatures upstream: imported; an explicit import runs a scheduled re-chec
   );
 });
 
-test('a failed import: exit 1 with the reason; with --json the error is JSON too', async (t) => {
+test.serial('a failed import: exit 1 with the reason; with --json the error is JSON too', async (t) => {
   const s = await setup(t);
   if (!s) return;
   s.up.routes.set(sigPath(1), (_req, res) => res.writeHead(403).end());
@@ -104,25 +105,28 @@ test('a failed import: exit 1 with the reason; with --json the error is JSON too
   t.is(r.stderr, '{"error":{"code":"IMPORT_FAILED","message":"1 of 1 imports failed"}}\n');
 });
 
-test('no worker consumes the queue: --wait says so, naming the Redis (no password) and prefix', async (t) => {
-  const prefix = await redisPrefix(t);
-  if (!prefix) return;
-  const url = new URL(TEST_REDIS_URL);
-  if (!url.password) url.password = 's3cret'; // Redis without a password ignores it (ioredis warns)
-  const config = await cliConfig(t, prefix, url.href);
-  const r = await sigmirrorAsync(['import', REF, '--config', config, '--wait', '--timeout', '600']);
-  t.is(r.code, 1);
-  t.false(r.stderr.includes(url.password), r.stderr);
-  const shown = url.href.replace(`:${url.password}@`, ':***@');
-  t.true(
-    r.stderr.endsWith(
-      `sigmirror: no worker consumes the import queue at ${shown} (prefix ${prefix}): the jobs are queued, ` +
-        'but nothing runs them. Start `sigmirror serve` (or `sigmirror worker`) with the same redis.url ' +
-        'and redis.prefix, or give --config the daemon config\n',
-    ),
-    r.stderr,
-  );
-  const json = await sigmirrorAsync(['import', REF, '--config', config, '--wait', '--json']);
-  t.is(json.code, 1);
-  t.like(JSON.parse(json.stderr.trim().split('\n').pop()!), { error: { code: 'NO_WORKER' } });
-});
+test.serial(
+  'no worker consumes the queue: --wait says so, naming the Redis (no password) and prefix',
+  async (t) => {
+    const prefix = await redisPrefix(t);
+    if (!prefix) return;
+    const url = new URL(TEST_REDIS_URL);
+    if (!url.password) url.password = 's3cret'; // Redis without a password ignores it (ioredis warns)
+    const config = await cliConfig(t, prefix, url.href);
+    const r = await sigmirrorAsync(['import', REF, '--config', config, '--wait', '--timeout', '600']);
+    t.is(r.code, 1);
+    t.false(r.stderr.includes(url.password), r.stderr);
+    const shown = url.href.replace(`:${url.password}@`, ':***@');
+    t.true(
+      r.stderr.endsWith(
+        `sigmirror: no worker consumes the import queue at ${shown} (prefix ${prefix}): the jobs are queued, ` +
+          'but nothing runs them. Start `sigmirror serve` (or `sigmirror worker`) with the same redis.url ' +
+          'and redis.prefix, or give --config the daemon config\n',
+      ),
+      r.stderr,
+    );
+    const json = await sigmirrorAsync(['import', REF, '--config', config, '--wait', '--json']);
+    t.is(json.code, 1);
+    t.like(JSON.parse(json.stderr.trim().split('\n').pop()!), { error: { code: 'NO_WORKER' } });
+  },
+);
