@@ -8,15 +8,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The nearest directory above `start` whose package.json is sigmirror's; the working directory if none. */
 function findInstallDir(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
+  for (let dir = start; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'sigmirror'
-    )
-      return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no sigmirror package.json above ${start}`);
+    if (existsSync(manifest) && isSigmirror(manifest)) return dir;
+  }
+  return process.cwd(); // a copy of dist/ without its package.json: paths stay as before
+}
+
+function isSigmirror(manifest: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'sigmirror';
+  } catch {
+    return false;
   }
 }
 
