@@ -314,7 +314,8 @@ test('usage errors exit 2 with the option and the reason', async (t) => {
   }
 });
 
-test('an output directory that cannot be written exits 1', async (t) => {
+// Serial: its synchronous run must not share the machine with the dozen CLIs of the usage test.
+test.serial('an output directory that cannot be written exits 1', async (t) => {
   const k = await keys(t);
   const r = sigmirror(
     [
