@@ -8,16 +8,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { expectedIdentityRule, Keyring, manifestDigest, verifySignature } from '../src/signature/index.js';
 import type { BenchRow } from './table.js';
 
-/** ../shared/vectors beside the checkout, from source (bench/) or built (dist/bench/). */
-const VECTORS = process.env.SIGMIRROR_SHARED
-  ? path.join(process.env.SIGMIRROR_SHARED, 'vectors')
-  : (['../../shared/vectors/', '../../../shared/vectors/']
-      .map((p) => new URL(p, import.meta.url).pathname)
-      .find((p) => existsSync(p)) ?? '../shared/vectors');
+/** The vendored vectors (test/fixtures/vectors), from source (bench/) or built (dist/bench/). */
+const VECTORS = ['../test/fixtures/vectors/', '../../test/fixtures/vectors/']
+  .map((p) => fileURLToPath(new URL(p, import.meta.url)))
+  .find((p) => existsSync(p))!;
 const GOAL_PER_SECOND = 2000;
 const ROUNDS = 3000;
 const SKOPEO_ROUNDS = 20;

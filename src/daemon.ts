@@ -206,7 +206,12 @@ function rebuildIndexIfMissing(store: SignatureStore, index: ImageIndex, logger:
   void (async () => {
     if (await index.isBuilt()) return;
     const started = Date.now();
-    const images = await reindex(store, index);
-    logger.info({ images, ms: Date.now() - started }, 'image index rebuilt from the store');
+    const { indexed, adopted } = await reindex(store, index, (bytes, image) =>
+      signatureMetadata(bytes, image.digest),
+    );
+    logger.info(
+      { images: indexed, adopted: adopted.signatures, ms: Date.now() - started },
+      'image index rebuilt from the store',
+    );
   })().catch((err: unknown) => logger.warn({ err }, 'image index not rebuilt'));
 }

@@ -39,7 +39,7 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       size: { type: 'integer' },
       source: nullable('string'),
       name: nullable('string'),
-      origin: { enum: ['import', 'upload', 'unknown'] },
+      origin: { enum: ['import', 'upload', 'unknown', 'adopted'] },
       by: nullable('string'),
       storedAt: { type: 'string', format: 'date-time' },
       parsed: nullable('object'),

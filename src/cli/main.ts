@@ -1,18 +1,28 @@
 #!/usr/bin/env node
 /** `sigmirror`: the admin's command line (the command tree is program.ts). */
 import { YamlSourceError } from '../yaml-source/index.js';
-import { CommandError, EXIT } from './exit-codes.js';
+import { CommandError } from './exit-codes.js';
+import { errorLine, setJsonMode, wantsJson } from './output.js';
 import { buildProgram } from './program.js';
 
+const json = wantsJson(process.argv.slice(2));
+setJsonMode(json);
 try {
-  await buildProgram().parseAsync();
+  await buildProgram({ json }).parseAsync();
 } catch (err) {
-  if (err instanceof CommandError) {
-    console.error(`sigmirror: ${err.message}`);
-    process.exitCode = err.exitCode;
-  } else if (err instanceof YamlSourceError) {
-    console.error(`sigmirror: ${err.message}`);
-    process.exitCode = EXIT.FAILURE;
+  const failure =
+    err instanceof CommandError
+      ? err
+      : err instanceof YamlSourceError
+        ? new CommandError(err.message, 'CONFIG_INVALID')
+        : undefined;
+  if (failure) {
+    console.error(errorLine(failure.code, failure.message));
+    process.exitCode = failure.exitCode;
+  } else if (json) {
+    // A bug or an unexpected system error: still one JSON object for the script reading stderr.
+    console.error(errorLine('INTERNAL', err instanceof Error ? err.message : String(err)));
+    process.exitCode = 1;
   } else {
     throw err;
   }

@@ -16,13 +16,22 @@ import { registerSignatures } from './commands/signatures.js';
 import { registerToken } from './commands/token.js';
 import { registerVerify } from './commands/verify.js';
 import { registerVerifyBlob } from './commands/verify-blob.js';
+import { registerVersion } from './commands/version.js';
 import { EXIT } from './exit-codes.js';
+import { errorLine } from './output.js';
+import { VERSION } from '../version.js';
 
-export function buildProgram(): Command {
+/** `json`: usage errors are `{"error": {"code": "USAGE", …}}` lines, without the help text after them. */
+export function buildProgram(options: { json?: boolean } = {}): Command {
+  const json = options.json ?? false;
   const program = new Command('sigmirror')
     .description('mirror and serve container image signatures (lookaside sigstores)')
-    .showHelpAfterError()
-    .configureOutput({ outputError: (text, write) => write(text) })
+    .version(VERSION, '-V, --version', 'print the version')
+    .showHelpAfterError(!json)
+    .configureOutput({
+      outputError: (text, write) =>
+        write(json ? `${errorLine('USAGE', text.replace(/^error: /, '').trim())}\n` : text),
+    })
     .addHelpText(
       'after',
       `
@@ -33,7 +42,8 @@ Examples:
   sigmirror <command> --help
 
 Exit codes: 0 success; 1 the answer is "no" or something failed (each command's --help says
-which); 2 an invalid command line or argument.`,
+which); 2 an invalid command line or argument; 3 the image is unknown to the store (verify,
+images describe). With --json, an error is one line {"error": {"code", "message"}} on stderr.`,
     );
   // Set before the commands are added: each inherits it. A usage error exits 2, --help 0.
   program.exitOverride((err) => {
@@ -52,5 +62,6 @@ which); 2 an invalid command line or argument.`,
   registerImages(program);
   registerHostConfig(program);
   registerRelease(program);
+  registerVersion(program);
   return program;
 }

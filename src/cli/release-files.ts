@@ -28,10 +28,11 @@ export async function configMaps(
     try {
       map = await storedConfigMap(store, digest);
     } catch (err) {
-      if (err instanceof ConfigMapTooLargeError) throw new CommandError(err.message);
+      if (err instanceof ConfigMapTooLargeError) throw new CommandError(err.message, 'CONFIGMAP_TOO_LARGE');
       throw err;
     }
-    if (!map) throw new CommandError(`release ${digest} is not in the store (import it first)`);
+    if (!map)
+      throw new CommandError(`release ${digest} is not in the store (import it first)`, 'RELEASE_UNKNOWN');
     maps.push(map);
   }
   return maps;
@@ -56,7 +57,7 @@ export async function writeManifests(
 ): Promise<string[]> {
   const written: string[] = [];
   await mkdir(dir, { recursive: true }).catch((err: Error) => {
-    throw new CommandError(`cannot create ${dir}: ${err.message}`);
+    throw new CommandError(`cannot create ${dir}: ${err.message}`, 'WRITE_FAILED');
   });
   for (const map of maps) {
     const target = path.resolve(dir, manifestFileName(map.metadata.name, format));
@@ -66,7 +67,7 @@ export async function writeManifests(
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true });
-      throw new CommandError(`cannot write ${target}: ${(err as Error).message}`);
+      throw new CommandError(`cannot write ${target}: ${(err as Error).message}`, 'WRITE_FAILED');
     }
     written.push(target);
   }

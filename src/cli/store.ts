@@ -3,7 +3,13 @@
  * image index when its Redis answers (listings need it; writes keep it current).
  */
 import { loadDaemonConfig, stateDirOf } from '../config/index.js';
-import { embeddedRedisUrl, indexConnection, ioredisUrl, redisAnswers } from '../redis/index.js';
+import {
+  embeddedRedisUrl,
+  indexConnection,
+  ioredisUrl,
+  redactRedisUrl,
+  redisAnswers,
+} from '../redis/index.js';
 import {
   createFsStore,
   createRedisStore,
@@ -12,6 +18,7 @@ import {
   type SignatureStore,
 } from '../store/index.js';
 import { CommandError } from './exit-codes.js';
+import { warn } from './output.js';
 
 export interface ConfiguredStore {
   readonly store: SignatureStore;
@@ -36,14 +43,13 @@ export async function openConfiguredStore(
   }
   const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
   if (!(await redisAnswers(ioredisUrl(redisUrl)))) {
-    const why = `no Redis answers at ${redisUrl}`;
+    const why = `no Redis answers at ${redactRedisUrl(redisUrl)}`;
     if (options.index === 'required')
       throw new CommandError(
         `${why}: the image index lives there (start \`sigmirror serve\` or set redis.url)`,
+        'REDIS_UNAVAILABLE',
       );
-    console.error(
-      `sigmirror: warning: ${why}: the image index is not updated (run \`sigmirror images reindex\` later)`,
-    );
+    warn(`${why}: the image index is not updated (run \`sigmirror images reindex\` later)`);
     const store = createFsStore({ root: config.store.path });
     return { store, index: undefined, close: () => store.close() };
   }

@@ -1,22 +1,26 @@
 /**
  * Finds, reads and validates the daemon config: `--config`, else SIGMIRROR_CONFIG, else
- * config/sigmirror.yaml (the embedded default), else built-in defaults. SIGMIRROR_* variables
- * override single fields (for systemd EnvironmentFile and containers).
+ * config/sigmirror.yaml of the installation (the embedded default), else built-in defaults.
+ * SIGMIRROR_* variables override single fields (for systemd EnvironmentFile and containers).
+ * Relative paths of the embedded default are relative to the installation; those of a file given
+ * by name (and of SIGMIRROR_* variables) to the working directory.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
-import { issueError, parseYamlSource, YamlSourceError, type YamlSource } from '../yaml-source/index.js';
+import { parseYamlSource, schemaError, YamlSourceError, type YamlSource } from '../yaml-source/index.js';
+import { INSTALL_DIR } from './install-dir.js';
 import { daemonConfigSchema, type DaemonConfig } from './schema.js';
 
-/** The embedded default, relative to the working directory. */
-export const DEFAULT_CONFIG_PATH = 'config/sigmirror.yaml';
+/** The embedded default: config/sigmirror.yaml of the installation, wherever the command runs. */
+export const DEFAULT_CONFIG_PATH = path.join(INSTALL_DIR, 'config', 'sigmirror.yaml');
 
 /** The loaded configuration and where it came from (logged at start). */
 export interface LoadedConfig {
   readonly config: DaemonConfig;
   /** The file read, or undefined when only defaults apply. */
   readonly source: string | undefined;
+  /** The directory relative paths were resolved against: the installation for the embedded default. */
+  readonly base: string | undefined;
 }
 
 /** Environment variables that override one field each, as [variable, path, kind]. */
@@ -34,10 +38,8 @@ const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[], 'string'
 
 /** Loads the config; throws YamlSourceError naming file, line and key path on any problem. */
 export function loadDaemonConfig(explicitPath?: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const file =
-    explicitPath ??
-    env.SIGMIRROR_CONFIG ??
-    (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
+  const named = explicitPath ?? (env.SIGMIRROR_CONFIG || undefined);
+  const file = named ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
   let source: YamlSource | undefined;
   if (file !== undefined) {
     let text: string;
@@ -55,8 +57,31 @@ export function loadDaemonConfig(explicitPath?: string, env: NodeJS.ProcessEnv =
   const raw = structuredClone(source?.value ?? {}) as Record<string, unknown>;
   applyEnv(raw, env);
   const parsed = daemonConfigSchema.safeParse(raw);
-  if (!parsed.success) throw configError(source, file ?? '(environment)', parsed.error);
-  return { config: parsed.data, source: file };
+  if (!parsed.success) throw schemaError(source, file ?? '(environment)', parsed.error.issues);
+  if (named !== undefined) return { config: parsed.data, source: file, base: undefined };
+  return { config: anchorPaths(parsed.data, INSTALL_DIR, env), source: file, base: INSTALL_DIR };
+}
+
+/** The embedded default's relative paths, resolved against `base`; a path from a variable stays as given. */
+function anchorPaths(config: DaemonConfig, base: string, env: NodeJS.ProcessEnv): DaemonConfig {
+  const anchor = (p: string) => path.resolve(base, p);
+  const fromEnv = (name: string) => Boolean(env[name]);
+  const tokensFile = config.auth.tokensFile;
+  return {
+    ...config,
+    registriesDir: fromEnv('SIGMIRROR_REGISTRIES_DIR') ? config.registriesDir : anchor(config.registriesDir),
+    store: {
+      ...config.store,
+      path: fromEnv('SIGMIRROR_STORE_PATH') ? config.store.path : anchor(config.store.path),
+    },
+    auth: {
+      ...config.auth,
+      tokensFile:
+        tokensFile === undefined || fromEnv('SIGMIRROR_TOKENS_FILE') ? tokensFile : anchor(tokensFile),
+    },
+    certsDirs: config.certsDirs.map(anchor),
+    verify: { keys: Object.fromEntries(Object.entries(config.verify.keys).map(([k, v]) => [k, anchor(v)])) },
+  };
 }
 
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
@@ -71,10 +96,4 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
     const typed = kind === 'number' ? Number(value) : kind === 'boolean' ? value === 'true' : value;
     node[keyPath[keyPath.length - 1]!] = typed;
   }
-}
-
-function configError(source: YamlSource | undefined, file: string, error: z.ZodError): YamlSourceError {
-  const first = issueError(source, file, error.issues[0]!);
-  if (error.issues.length === 1) return first;
-  return new YamlSourceError(file, first.line, `${first.detail} (and ${error.issues.length - 1} more)`);
 }

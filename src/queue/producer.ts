@@ -23,6 +23,8 @@ export interface EnqueueResult {
   readonly id: string;
   /** True when an identical job was already pending and this request joined it. */
   readonly deduplicated: boolean;
+  /** Which add of the id will run (import --wait tells a later re-check under the same id from it). */
+  readonly enqueueId: string | undefined;
 }
 
 /** A finished import job, as status pages show it. */
@@ -42,6 +44,10 @@ export interface ImportStatus {
   readonly error: string | undefined;
   readonly data: ImportJob;
   readonly result: unknown;
+  /** When a job added with a delay (a scheduled re-check) is due, epoch ms; undefined without a delay. */
+  readonly runAt: number | undefined;
+  /** When the job completed or failed, epoch ms. */
+  readonly finishedAt: number | undefined;
 }
 
 export interface ProducerOptions {
@@ -58,6 +64,16 @@ export class QueueUnavailableError extends Error {
   override readonly name = 'QueueUnavailableError';
 }
 
+/** A re-check the worker scheduled after an import found no signatures, not yet retried. */
+function isScheduledRecheck(job: { data: unknown; attemptsMade: number }): boolean {
+  return (job.data as ImportJob).reason === 'recheck' && job.attemptsMade === 0;
+}
+
+/** Someone asked for this import now (CLI, API, a registry push), not a schedule. */
+function isExplicit(data: ImportJob): boolean {
+  return data.reason === 'import' || data.reason === 'resync';
+}
+
 export class ImportProducer {
   readonly queue: Queue;
   private readonly connection: Redis;
@@ -67,7 +83,10 @@ export class ImportProducer {
     this.queue = new Queue(IMPORT_QUEUE, { connection: this.connection, prefix: options.prefix });
   }
 
-  /** Validates and enqueues; a request for an image with a pending job joins that job. */
+  /**
+   * Validates and enqueues; a request for an image with a pending job joins that job. An explicit
+   * import that joins a scheduled no-signature re-check makes it run now instead of in up to an hour.
+   */
   async enqueue(input: ImportJobInput, opts: Pick<JobsOptions, 'delay'> = {}): Promise<EnqueueResult> {
     const data = importJobSchema.parse(input);
     return this.failFast(this.add(data, opts));
@@ -77,7 +96,12 @@ export class ImportProducer {
     const id = jobIdFor(data);
     const existing = await this.queue.getJob(id);
     if (existing) {
-      if (PENDING_STATES.has(await existing.getState())) return { id, deduplicated: true };
+      const state = await existing.getState();
+      if (PENDING_STATES.has(state)) {
+        if (state === 'delayed' && isScheduledRecheck(existing) && isExplicit(data))
+          await existing.promote().catch(() => undefined); // it may have just started: then it runs anyway
+        return { id, deduplicated: true, enqueueId: (existing.data as ImportJob).enqueueId };
+      }
       // A finished job keeps its id: remove it so the re-import (a resync that merges) can run.
       await existing.remove().catch(() => undefined);
     }
@@ -96,7 +120,7 @@ export class ImportProducer {
     );
     // BullMQ ignores an add whose id exists; the stored enqueueId tells whose add won.
     const stored = await this.queue.getJob(id);
-    return { id, deduplicated: stored?.data.enqueueId !== enqueueId };
+    return { id, deduplicated: stored?.data.enqueueId !== enqueueId, enqueueId: stored?.data.enqueueId };
   }
 
   /** The job's state, or undefined when no such job is known (never enqueued, or expired). */
@@ -117,7 +141,15 @@ export class ImportProducer {
       error: job.failedReason || undefined,
       data: job.data as ImportJob,
       result: job.returnvalue ?? undefined,
+      // From the job, not the state: the two reads may straddle a re-check replacing the job.
+      runAt: job.delay ? job.timestamp + job.delay : undefined,
+      finishedAt: job.finishedOn,
     };
+  }
+
+  /** Workers connected to this queue (BullMQ reads CLIENT LIST); 1 where Redis hides the list. */
+  workerCount(): Promise<number> {
+    return this.failFast(this.queue.getWorkersCount());
   }
 
   /** The newest finished jobs, for status pages: completed and failed, newest first. */

@@ -1,3 +1,9 @@
 export { startEmbeddedRedis, embeddedRedisUrl, redisAnswers, type EmbeddedRedis } from './embedded.js';
 export { indexConnection, producerConnection, workerConnection } from './connection.js';
-export { createRedis, ioredisUrl, sentinelOptions, RedisUrlError } from './target.js';
+export {
+  createRedis,
+  ioredisUrl,
+  redact as redactRedisUrl,
+  sentinelOptions,
+  RedisUrlError,
+} from './target.js';

@@ -46,9 +46,11 @@ export function createRedis(url: string, options: RedisOptions): Redis {
   return sentinel ? new Redis({ ...sentinel, ...options }) : new Redis(ioredisUrl(url), options);
 }
 
-/** The URL without its password, for messages. */
+/** The URL without its passwords (userinfo and `?sentinelPassword=`), for messages and logs. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^@/:]*):([^@/]*)@/, '//$1:***@');
+  return url
+    .replace(/\/\/([^@/:]*):([^@/]*)@/, '//$1:***@')
+    .replace(/([?&](?:sentinelPassword|password)=)[^&]*/g, '$1***');
 }
 
 /** ioredis takes a socket path, not a URL scheme: translate `redis+socket://PATH`. */

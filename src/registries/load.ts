@@ -6,7 +6,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { YamlSourceError, issueError, parseYamlSource, type YamlSource } from '../yaml-source/index.js';
+import { YamlSourceError, issueProblems, parseYamlSource, type YamlSource } from '../yaml-source/index.js';
 import { closestKey, type ConfigProblem } from './problems.js';
 import { FILE_KEYS, NAMESPACE_KEYS, registriesFileSchema, type NamespaceConfig } from './schema.js';
 import { lookasideUrlProblem } from './url.js';
@@ -104,16 +104,15 @@ async function readSource(file: string, errors: ConfigProblem[]): Promise<YamlSo
     return parseYamlSource(file, text);
   } catch (err) {
     if (!(err instanceof YamlSourceError)) throw err;
-    errors.push({ file, line: err.line, message: err.detail });
+    errors.push(...err.problems.map((p) => ({ file, line: p.line, message: p.detail })));
     return undefined;
   }
 }
 
 function schemaProblems(source: YamlSource, error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => {
-    const e = issueError(source, source.file, issue);
-    return { file: e.file, line: e.line, message: e.detail };
-  });
+  return error.issues.flatMap((issue) =>
+    issueProblems(source, issue).map((p) => ({ file: source.file, line: p.line, message: p.detail })),
+  );
 }
 
 function duplicate(what: string, first: ScopeEntry, second: ScopeEntry): ConfigProblem {

@@ -11,22 +11,27 @@
  * Crash safety: every file is written to a `.tmp-*` name, fsynced and renamed, then its directory
  * fsynced. Signature N+1 is renamed into place only after 1..N exist, and the metadata after the
  * signatures, so indices are contiguous at every instant. A crash between the two leaves a
- * signature without metadata: the next list/append adopts it (sha256 and size recomputed, source
- * unknown). Leftover temp files are removed then.
+ * signature without metadata: the next list/append adopts it (sha256 and size recomputed, origin
+ * unknown). Leftover temp files are removed then. A lookaside tree copied in by hand has no
+ * metadata at all: `adoptUntracked` (images reindex) finds it and records its claims.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
 import { redactUrl } from '../redact.js';
 import { TEMP_PREFIX, writeFileAtomic, writeFilesAtomic } from './atomic.js';
+import { makeDirectoryDurable } from './dir-sync.js';
 import { checkAppend } from './errors.js';
-import { makeDirectoryDurable, syncDirectory } from './dir-sync.js';
+import { exists, lookasideImages, metadataImages, readdirOrEmpty } from './fs-tree.js';
 import { FileLocks } from './lock.js';
+import { renumberDirectory } from './renumber.js';
 import { requireIndex, type ImageIndex } from './redis-index.js';
 import { isReleaseKey, releaseDirectory } from './release-key.js';
 import { summarize } from './status.js';
 import type {
+  AdoptResult,
+  DescribeSignature,
   ImagePage,
   ImageQuery,
   ImageStatus,
@@ -120,10 +125,8 @@ class FsStore implements SignatureStore {
   private async currentMeta(image: ImageKey): Promise<Meta> {
     const p = this.paths(image);
     const meta = await this.readMeta(p.meta);
-    if (await exists(p.signature(meta.signatures.length + 1))) {
-      await this.ensureDir(path.dirname(p.meta)); // a tree restored or copied without its metadata
-      return this.locks.with(`${p.meta}.lock`, () => this.reconcile(image));
-    }
+    // A tree restored or copied without its metadata: adopt the files now.
+    if (await exists(p.signature(meta.signatures.length + 1))) return this.locked(image, (m) => m);
     return meta;
   }
 
@@ -132,10 +135,7 @@ class FsStore implements SignatureStore {
     signatures: readonly NewSignature[],
     provenance: Provenance,
   ): Promise<AppendResult> {
-    const p = this.paths(image);
-    await this.ensureDir(path.dirname(p.meta));
-    return this.locks.with(`${p.meta}.lock`, async () => {
-      const meta = await this.reconcile(image);
+    return this.locked(image, async (meta, p) => {
       const known = new Map(meta.signatures.map((s) => [s.sha256, s.index]));
       const added: number[] = [];
       const duplicates: number[] = [];
@@ -196,10 +196,7 @@ class FsStore implements SignatureStore {
   }
 
   async recordVerification(image: ImageKey, index: number, record: VerificationRecord): Promise<void> {
-    const p = this.paths(image);
-    await this.ensureDir(path.dirname(p.meta));
-    await this.locks.with(`${p.meta}.lock`, async () => {
-      const meta = await this.reconcile(image);
+    await this.locked(image, async (meta, p) => {
       const entry = meta.signatures[index - 1];
       if (!entry) throw new RangeError(`image has no signature-${index}`);
       meta.signatures[index - 1] = { ...entry, verifications: [...entry.verifications, record] };
@@ -208,50 +205,59 @@ class FsStore implements SignatureStore {
   }
 
   async remove(image: ImageKey, indices: readonly number[] | 'all'): Promise<number> {
-    const p = this.paths(image);
-    await this.ensureDir(path.dirname(p.meta));
-    return this.locks.with(`${p.meta}.lock`, async () => {
-      const meta = await this.reconcile(image);
+    return this.locked(image, async (meta, p) => {
       const drop = new Set(indices === 'all' ? meta.signatures.map((s) => s.index) : indices);
       const kept = meta.signatures.filter((s) => !drop.has(s.index));
       const removed = meta.signatures.length - kept.length;
       if (removed === 0) return 0;
-      // Build the renumbered tree beside the old one, then swap the directories.
-      const fresh = `${p.dir}${TEMP_PREFIX}rebuild`;
-      await rm(fresh, { recursive: true, force: true });
-      await mkdir(fresh, { recursive: true });
-      const renumbered = await Promise.all(
-        kept.map(async (s, i) => {
-          await writeFileAtomic(path.join(fresh, `signature-${i + 1}`), await readFile(p.signature(s.index)));
-          return { ...s, index: i + 1 };
-        }),
-      );
-      const trash = `${p.dir}${TEMP_PREFIX}trash`;
-      await rename(p.dir, trash);
-      if (renumbered.length) await rename(fresh, p.dir);
-      else await rm(fresh, { recursive: true, force: true });
-      await syncDirectory(path.dirname(p.dir)); // the swap survives a power loss
-      await rm(trash, { recursive: true, force: true });
+      const renumbered = await renumberDirectory(p.dir, kept, p.signature);
       // The image stays known (as unsigned when nothing is left), with its import history.
       await this.writeMeta(image, p.meta, { ...meta, signatures: renumbered });
       return removed;
     });
   }
 
-  async *images(): AsyncIterable<ImageKey> {
-    for (const registry of await readdirOrEmpty(this.metaRoot)) {
-      if (registry.startsWith('.')) continue; // the lock owners, never a registry name
-      yield* this.walk(registry, path.join(this.metaRoot, registry), '');
-    }
+  images(): AsyncIterable<ImageKey> {
+    return metadataImages(this.metaRoot);
   }
 
-  private async *walk(registry: string, dir: string, prefix: string): AsyncIterable<ImageKey> {
-    for (const name of await readdirOrEmpty(dir)) {
-      const m = /^(.+)@(sha256)=([a-f0-9]{64})\.json$/.exec(name);
-      if (m) yield { registry, repository: `${prefix}${m[1]}`, digest: `${m[2]}:${m[3]}` };
-      else if (!name.includes('@') && !name.startsWith('.'))
-        yield* this.walk(registry, path.join(dir, name), `${prefix}${name}/`);
+  async adoptUntracked(describe: DescribeSignature): Promise<AdoptResult> {
+    const result = { images: 0, signatures: 0, skipped: [] as string[] };
+    for await (const entry of lookasideImages(this.root)) {
+      if ('invalid' in entry) {
+        result.skipped.push(entry.invalid);
+        continue;
+      }
+      const adopted = (await this.untracked(entry.image)) ? await this.adopt(entry.image, describe) : 0;
+      if (adopted) result.images++;
+      result.signatures += adopted;
     }
+    return result;
+  }
+
+  /** Files beyond the metadata, or entries a reconcile adopted without claims (checked without the lock). */
+  private async untracked(image: ImageKey): Promise<boolean> {
+    const p = this.paths(image);
+    const meta = await this.readMeta(p.meta);
+    return meta.signatures.some(isUnclaimed) || (await exists(p.signature(meta.signatures.length + 1)));
+  }
+
+  /** Under the lock: metadata for every file, with the claims `describe` reads; how many were adopted. */
+  private async adopt(image: ImageKey, describe: DescribeSignature): Promise<number> {
+    return this.locked(image, async (meta, p) => {
+      let adopted = 0;
+      const signatures: SignatureEntry[] = [];
+      for (const entry of meta.signatures) {
+        if (!isUnclaimed(entry)) signatures.push(entry);
+        else {
+          adopted++;
+          const bytes = await readFile(p.signature(entry.index));
+          signatures.push({ ...entry, origin: 'adopted', by: 'reindex', parsed: describe(bytes, image) });
+        }
+      }
+      if (adopted) await this.writeMeta(image, p.meta, { ...meta, signatures });
+      return adopted;
+    });
   }
 
   async summary(image: ImageKey): Promise<ImageSummary | undefined> {
@@ -266,6 +272,16 @@ class FsStore implements SignatureStore {
 
   async countImages(): Promise<Record<ImageStatus, number>> {
     return requireIndex(this.index).counts();
+  }
+
+  /** Runs `body` under the image's lock with its metadata reconciled with the files. */
+  private async locked<T>(
+    image: ImageKey,
+    body: (meta: Meta, p: ReturnType<FsStore['paths']>) => T | Promise<T>,
+  ) {
+    const p = this.paths(image);
+    await this.ensureDir(path.dirname(p.meta));
+    return this.locks.with(`${p.meta}.lock`, async () => body(await this.reconcile(image), p));
   }
 
   /** Metadata, then the index row: the files are the truth, the index follows them. */
@@ -326,21 +342,7 @@ class FsStore implements SignatureStore {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readdirOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir)).sort();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
-      return [];
-    throw err;
-  }
+/** A signature the store found without metadata and has not yet described (reindex adopts it). */
+function isUnclaimed(entry: SignatureEntry): boolean {
+  return entry.origin === 'unknown' && entry.parsed === null;
 }

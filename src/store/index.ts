@@ -10,6 +10,8 @@ export type {
   ImageSummary,
   ImageQuery,
   ImagePage,
+  AdoptResult,
+  DescribeSignature,
 } from './types.js';
 export { IMAGE_STATUSES } from './types.js';
 export { SignatureLimitError, SignatureNameTakenError } from './errors.js';
@@ -25,4 +27,4 @@ export {
 } from './release-key.js';
 export { redisImageIndex, type ImageIndex } from './redis-index.js';
 export { imageStatus, summarize } from './status.js';
-export { reindex } from './reindex.js';
+export { reindex, type ReindexResult } from './reindex.js';

@@ -24,6 +24,7 @@ import { SignatureLimitError, SignatureNameTakenError } from './errors.js';
 import { requireIndex, type ImageIndex } from './redis-index.js';
 import { summarize } from './status.js';
 import type {
+  AdoptResult,
   AppendResult,
   ImageKey,
   ImagePage,
@@ -250,6 +251,11 @@ class RedisStore implements SignatureStore {
       for (const ref of refs) yield parseReference(ref);
       cursor = next;
     } while (cursor !== '0');
+  }
+
+  /** Signatures and their metadata are written together here: nothing is ever without metadata. */
+  async adoptUntracked(): Promise<AdoptResult> {
+    return { images: 0, signatures: 0, skipped: [] };
   }
 
   async summary(image: ImageKey): Promise<ImageSummary | undefined> {

@@ -83,7 +83,8 @@ export interface SignatureEntry {
   readonly size: number;
   readonly source: string | null;
   readonly name: string | null;
-  readonly origin: Provenance['origin'] | 'unknown';
+  /** `unknown`: found without metadata (after a crash); `adopted`: found without metadata by a reindex, claims read then. */
+  readonly origin: Provenance['origin'] | 'unknown' | 'adopted';
   readonly by: string | null;
   /** ISO time it was stored. */
   readonly storedAt: string;
@@ -97,6 +98,19 @@ export interface AppendResult {
   readonly added: readonly number[];
   /** For each signature already present (same bytes), its existing index. */
   readonly duplicates: readonly number[];
+}
+
+/** Reads what can be read from a signature without verifying it (the claims imports record). */
+export type DescribeSignature = (bytes: Uint8Array, image: ImageKey) => Readonly<Record<string, unknown>>;
+
+/** What adoptUntracked did. */
+export interface AdoptResult {
+  /** Images that had signatures without metadata. */
+  readonly images: number;
+  /** Signatures given metadata (origin `adopted`). */
+  readonly signatures: number;
+  /** Paths in the store that name no valid image (left alone). */
+  readonly skipped: readonly string[];
 }
 
 /** The store interface every backend implements and the conformance suite checks. */
@@ -116,6 +130,11 @@ export interface SignatureStore {
   remove(image: ImageKey, indices: readonly number[] | 'all'): Promise<number>;
   /** Every known image, with or without signatures (for periodic resync and reindexing). */
   images(): AsyncIterable<ImageKey>;
+  /**
+   * Signatures stored without metadata (a lookaside tree copied into the store by hand) get it:
+   * origin `adopted`, the claims `describe` reads. They then count as known images.
+   */
+  adoptUntracked(describe: DescribeSignature): Promise<AdoptResult>;
   /** The listing row of one image, or undefined when the image is unknown. */
   summary(image: ImageKey): Promise<ImageSummary | undefined>;
   /** A page of the image listing, in reference order, from the store's index. */

@@ -10,22 +10,12 @@ import {
   type SignatureAcceptanceRules,
 } from '../signature/index.js';
 import type { ImageKey, SignatureStore } from '../store/index.js';
+import { signatureOutcome, type SignatureOutcome } from './report.js';
 
-/** One signature's outcome, in the words the CLI, API and records share. */
-export interface SignatureReport {
+/** One stored signature's outcome: where it is, then the shared vocabulary (report.ts). */
+export interface SignatureReport extends SignatureOutcome {
   readonly index: number;
   readonly sha256: string;
-  readonly verdict: 'trusted' | 'rejected' | 'unsupported';
-  /** The step that refused it (message, crypto, payload, digest, identity), when refused. */
-  readonly stage: string | null;
-  readonly reason: string | null;
-  readonly keyId: string | null;
-  readonly keyFingerprint: string | null;
-  readonly subkeyFingerprint: string | null;
-  /** Signed identity and digest: facts when trusted, claims otherwise. */
-  readonly identity: string | null;
-  readonly digest: string | null;
-  readonly warnings: readonly string[];
 }
 
 export interface ImageVerification {
@@ -45,6 +35,15 @@ export interface VerifyImageInput {
   readonly now?: Date;
 }
 
+/** The store does not know the image at all (never imported, uploaded or adopted). */
+export class ImageUnknownError extends Error {
+  override readonly name = 'ImageUnknownError';
+  constructor(readonly image: ImageKey) {
+    super(`no image ${image.registry}/${image.repository}@${image.digest} is stored`);
+  }
+}
+
+/** Throws ImageUnknownError for an image the store does not know (an unsigned one it knows is not that). */
 export async function verifyImage(input: VerifyImageInput): Promise<ImageVerification> {
   const rules = {
     keyring: input.keyring,
@@ -62,53 +61,26 @@ export async function verifyImage(input: VerifyImageInput): Promise<ImageVerific
   };
 }
 
-/** One report per stored signature of `image`, checked against `rules` (shared with releases). */
+/**
+ * One report per stored signature of `image`, checked against `rules` (shared with releases).
+ * Throws ImageUnknownError when the store does not know it at all.
+ */
 export async function reportStored(
   store: SignatureStore,
   image: ImageKey,
   rules: SignatureAcceptanceRules,
 ): Promise<SignatureReport[]> {
+  const entries = await store.list(image);
+  if (entries.length === 0 && !(await store.summary(image))) throw new ImageUnknownError(image);
   const reports: SignatureReport[] = [];
-  for (const entry of await store.list(image)) {
+  for (const entry of entries) {
     const bytes = await store.read(image, entry.index);
     if (!bytes) continue; // removed meanwhile
-    reports.push(report(entry.index, entry.sha256, await verifySignature(bytes, rules)));
+    reports.push({
+      index: entry.index,
+      sha256: entry.sha256,
+      ...signatureOutcome(await verifySignature(bytes, rules)),
+    });
   }
   return reports;
-}
-
-function report(
-  index: number,
-  sha256: string,
-  v: Awaited<ReturnType<typeof verifySignature>>,
-): SignatureReport {
-  if (v.verdict === 'accepted') {
-    const s = v.signature;
-    return {
-      index,
-      sha256,
-      verdict: 'trusted',
-      stage: null,
-      reason: null,
-      keyId: s.keyId,
-      keyFingerprint: s.keyFingerprint,
-      subkeyFingerprint: s.subkeyFingerprint ?? null,
-      identity: s.dockerReference,
-      digest: s.dockerManifestDigest,
-      warnings: s.warnings,
-    };
-  }
-  return {
-    index,
-    sha256,
-    verdict: v.stage === 'unsupported' ? 'unsupported' : 'rejected',
-    stage: v.stage,
-    reason: v.reason,
-    keyId: v.keyId ?? null,
-    keyFingerprint: v.keyFingerprint ?? null,
-    subkeyFingerprint: v.subkeyFingerprint ?? null,
-    identity: v.untrusted?.untrustedDockerReference ?? null,
-    digest: v.untrusted?.untrustedDockerManifestDigest ?? null,
-    warnings: v.warnings,
-  };
 }

@@ -13,15 +13,34 @@ export interface YamlSource {
   lineOf(path: ReadonlyArray<PropertyKey>): number | undefined;
 }
 
-/** A YAML syntax error, or a document that does not fit its schema; names file and line. */
+/** One mistake in a file: where, and what. */
+export interface YamlProblem {
+  readonly line: number | undefined;
+  readonly detail: string;
+}
+
+/**
+ * YAML syntax errors, or a document that does not fit its schema: every problem, each as
+ * `file:line: detail` on its own line of the message. `line` and `detail` are the first one's.
+ */
 export class YamlSourceError extends Error {
   override readonly name = 'YamlSourceError';
+  readonly problems: readonly YamlProblem[];
   constructor(
     readonly file: string,
     readonly line: number | undefined,
     readonly detail: string,
+    more: readonly YamlProblem[] = [],
   ) {
-    super(`${file}${line !== undefined ? `:${line}` : ''}: ${detail}`);
+    const problems = [{ line, detail }, ...more];
+    super(problems.map((p) => `${file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.detail}`).join('\n'));
+    this.problems = problems;
+  }
+
+  /** The error listing `problems` (at least one), in line order. */
+  static of(file: string, problems: readonly YamlProblem[]): YamlSourceError {
+    const [first, ...rest] = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    return new YamlSourceError(file, first!.line, first!.detail, rest);
   }
 }
 
@@ -32,11 +51,12 @@ const MAX_ALIAS_COUNT = 100;
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: true });
-  const first = doc.errors[0];
-  if (first) {
-    const line = first.linePos?.[0]?.line;
-    const message = (first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-    throw new YamlSourceError(file, line, `invalid YAML: ${message}`);
+  if (doc.errors.length) {
+    const problems = doc.errors.map((e) => ({
+      line: e.linePos?.[0]?.line,
+      detail: `invalid YAML: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+    }));
+    throw YamlSourceError.of(file, problems);
   }
   let value: unknown;
   try {
@@ -71,14 +91,47 @@ function startLine(node: unknown, lc: LineCounter): number | undefined {
   return range ? lc.linePos(range[0]).line : undefined;
 }
 
+/** A schema issue (zod's shape), as far as the messages need it. */
+export interface SchemaIssue {
+  readonly path: PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly keys?: string[];
+}
+
+/**
+ * The problems of one schema issue: `key.path: message` at the key's line. An issue naming several
+ * unknown keys is one problem per key, each at its own line.
+ */
+export function issueProblems(source: YamlSource | undefined, issue: SchemaIssue): YamlProblem[] {
+  const paths =
+    issue.code === 'unrecognized_keys' && issue.keys?.length
+      ? issue.keys.map((key) => [...issue.path, key])
+      : [issue.path];
+  return paths.map((at) => {
+    const prefix = at.length ? `${at.map(String).join('.')}: ` : '';
+    const message = paths.length > 1 ? `Unrecognized key: "${String(at[at.length - 1])}"` : issue.message;
+    return { line: source?.lineOf(at), detail: `${prefix}${message}` };
+  });
+}
+
 /** A schema issue as the tools print it: `file:line: key.path: message` (an unknown key included in the path). */
 export function issueError(
   source: YamlSource | undefined,
   file: string,
-  issue: { path: PropertyKey[]; message: string; code?: string; keys?: string[] },
+  issue: SchemaIssue,
 ): YamlSourceError {
-  const at =
-    issue.code === 'unrecognized_keys' && issue.keys?.length ? [...issue.path, issue.keys[0]!] : issue.path;
-  const prefix = at.length ? `${at.map(String).join('.')}: ` : '';
-  return new YamlSourceError(file, source?.lineOf(at), `${prefix}${issue.message}`);
+  return YamlSourceError.of(file, issueProblems(source, issue));
+}
+
+/** Every issue of a failed schema check, each with its line (a file with several mistakes names them all). */
+export function schemaError(
+  source: YamlSource | undefined,
+  file: string,
+  issues: readonly SchemaIssue[],
+): YamlSourceError {
+  return YamlSourceError.of(
+    file,
+    issues.flatMap((issue) => issueProblems(source, issue)),
+  );
 }

@@ -8,7 +8,15 @@ import { isReleaseKey, releaseKey, type ImageKey, type SignatureStore } from '..
 
 /** A fresh, empty store for one test and how to verify it left nothing behind. */
 export interface StoreFactory {
-  (): Promise<{ store: SignatureStore; cleanup: () => Promise<void> }>;
+  (): Promise<{
+    store: SignatureStore;
+    cleanup: () => Promise<void>;
+    /**
+     * Backends whose signatures are files: writes `signature-1..n` of an image straight into the
+     * store's tree, as someone copying a lookaside tree in by hand would (no metadata).
+     */
+    plantUntracked?: (image: ImageKey, signatures: readonly Uint8Array[], from?: number) => Promise<void>;
+  }>;
 }
 
 const image = (n = 1): ImageKey => ({
@@ -19,18 +27,99 @@ const image = (n = 1): ImageKey => ({
 const sig = (text: string) => ({ bytes: new Uint8Array(Buffer.from(`\xa3\x01${text}`, 'latin1')) });
 const hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-export function runStoreConformance(test: TestFn, factory: StoreFactory): void {
-  const withStore = (name: string, body: (store: SignatureStore) => Promise<void>) =>
+/** What adoptUntracked records as claims in these tests: derived from the bytes and the image. */
+const describeForTest = (bytes: Uint8Array, key: ImageKey) => ({
+  claim: hex(bytes).slice(0, 8),
+  digest: key.digest,
+});
+
+/** What a backend can do beyond the interface, so the suite checks it too. */
+export interface StoreCapabilities {
+  /** Signatures are files that can exist without metadata (the factory gives plantUntracked). */
+  readonly filesWithoutMetadata?: boolean;
+}
+
+export function runStoreConformance(
+  test: TestFn,
+  factory: StoreFactory,
+  capabilities: StoreCapabilities = {},
+): void {
+  const withStore = (
+    name: string,
+    body: (
+      store: SignatureStore,
+      plant: Awaited<ReturnType<StoreFactory>>['plantUntracked'],
+    ) => Promise<void>,
+  ) =>
     test(name, async (t) => {
-      const { store, cleanup } = await factory();
+      const { store, cleanup, plantUntracked } = await factory();
       try {
-        await body(store);
+        await body(store, plantUntracked);
         t.pass();
       } finally {
         await store.close();
         await cleanup();
       }
     });
+
+  withStore('adoptUntracked adopts nothing when every signature has metadata', async (store) => {
+    await store.append(image(1), [sig('a'), sig('b')], { origin: 'import', by: 'worker' });
+    const before = await store.list(image(1));
+    assertDeep(await store.adoptUntracked(describeForTest), { images: 0, signatures: 0, skipped: [] });
+    assertDeep(await store.list(image(1)), before);
+  });
+
+  if (capabilities.filesWithoutMetadata)
+    withStore(
+      'a tree copied in by hand is adopted: metadata, claims, listings; once',
+      async (store, plant) => {
+        assert(plant !== undefined, 'the factory plants files');
+        const copied = [sig('x').bytes, sig('y').bytes];
+        await plant!(image(1), copied); // a whole image from another mirror
+        await store.append(image(2), [sig('a')], { origin: 'import' });
+        await plant!(image(2), [sig('b').bytes], 2); // one more file beside known ones
+        await plant!(image(3), [sig('c').bytes]);
+        assert((await store.list(image(3)))[0]?.origin === 'unknown', 'a list adopts files, without claims');
+        const known = async () => {
+          const keys: string[] = [];
+          for await (const k of store.images()) keys.push(k.repository);
+          return keys.sort();
+        };
+        assertDeep(await known(), ['ns/app2', 'ns/app3']);
+        assertDeep(await store.adoptUntracked(describeForTest), { images: 3, signatures: 4, skipped: [] });
+        assertDeep(await known(), ['ns/app1', 'ns/app2', 'ns/app3']);
+        assertDeep(
+          (await store.list(image(1))).map((e) => [
+            e.index,
+            e.sha256,
+            e.size,
+            e.origin,
+            e.by,
+            e.parsed,
+            e.verifications,
+          ]),
+          copied.map((bytes, i) => [
+            i + 1,
+            hex(bytes),
+            bytes.length,
+            'adopted',
+            'reindex',
+            describeForTest(bytes, image(1)),
+            [],
+          ]),
+        );
+        assertDeep(
+          (await store.list(image(2))).map((e) => [e.origin, e.parsed]),
+          [
+            ['import', null],
+            ['adopted', describeForTest(sig('b').bytes, image(2))],
+          ],
+        );
+        assertDeep(await store.read(image(1), 2), copied[1]);
+        assertLike(await store.summary(image(1)), { signatures: 2, status: 'unverified' });
+        assertDeep(await store.adoptUntracked(describeForTest), { images: 0, signatures: 0, skipped: [] });
+      },
+    );
 
   withStore('an unknown image lists [] and reads undefined', async (store) => {
     assertDeep(await store.list(image()), []);

@@ -1,8 +1,9 @@
 /**
- * The console in headless Debian Chromium (playwright-core): sign in with a token, filter the
- * images to unverified, open one, verify it with a configured key (the real signature of
- * containers/image's test image), see its status flip to verified, re-import, log out. The API is
- * buildApi's, in process, over a seeded fs store. Screenshots go to test/artifacts/.
+ * The console in headless Debian Chromium (playwright-core): read it without a token (the default
+ * auth.anonymousRead), sign in with a token, filter the images to unverified, open one, verify it
+ * with a configured key (the real signature of containers/image's test image), see its status flip
+ * to verified, re-import, log out and read on. The API is buildApi's, in process, over a seeded fs
+ * store. Screenshots go to test/artifacts/.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -68,7 +69,7 @@ function assertPng(t: Parameters<typeof startApi>[0], file: string) {
   t.deepEqual(png.subarray(0, 8), PNG_SIGNATURE, file);
 }
 
-test('sign in, filter to unverified, open the image, verify it: its status flips to verified', async (t) => {
+test('read without a token, sign in, filter to unverified, open the image, verify it: its status flips to verified', async (t) => {
   if (!requireTools(t, 'chromium')) return;
   const a = await seededApi(t);
   if (!a) return;
@@ -80,7 +81,10 @@ test('sign in, filter to unverified, open the image, verify it: its status flips
   page.on('pageerror', (err) => problems.push(err.message));
 
   await page.goto(`${a.base}/console`);
-  t.is(page.url(), `${a.base}/console/login?next=%2Fconsole`);
+  t.is(page.url(), `${a.base}/console`, 'anonymous reads: no redirect to the login page');
+  t.is(await page.textContent('#visitor'), 'read-only, not signed in');
+  t.is(await page.textContent('#count-unverified .count'), '1');
+  await Promise.all([page.waitForURL(`${a.base}/console/login?next=%2Fconsole`), page.click('#sign-in')]);
   await page.fill('#token', TOKEN);
   await Promise.all([page.waitForURL(`${a.base}/console`), page.click('#login button[type=submit]')]);
   t.is(await page.textContent('#count-verified .count'), '1');
@@ -153,7 +157,9 @@ test('sign in, filter to unverified, open the image, verify it: its status flips
     undefined,
   );
   await page.goto(`${a.base}/console/images`);
-  t.is(page.url(), `${a.base}/console/login?next=%2Fconsole%2Fimages`);
+  t.is(page.url(), `${a.base}/console/images`);
+  t.is(await page.textContent('#visitor'), 'read-only, not signed in');
+  t.is(await page.locator('#images tbody tr').count(), 2);
 
   t.deepEqual(problems, []);
   assertPng(t, overviewPng);

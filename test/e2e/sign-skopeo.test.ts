@@ -75,7 +75,7 @@ test('skopeo standalone-verify accepts what sign makes; verify-blob agrees', asy
     IDENTITY,
   ]);
   t.is(blob.code, 0, blob.stderr);
-  t.is(blob.stdout, `Signature verified: key ${fpr}, digest ${DIGEST}, identity ${IDENTITY}\n`);
+  t.is(blob.stdout, `trusted key ${fpr} identity ${IDENTITY} digest ${DIGEST}\n`);
 });
 
 test('a passphrase-protected key signs with --passphrase-file and fails clearly without it', async (t) => {

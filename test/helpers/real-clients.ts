@@ -1,5 +1,5 @@
 /**
- * Real container tools on 127.0.0.1, as ../shared/harness/lib.sh drives them: Debian's
+ * Real container tools on 127.0.0.1: Debian's
  * docker-registry, skopeo and gpg. Every process started here is stopped when the test ends.
  */
 import { execFile, spawn } from 'node:child_process';

@@ -26,7 +26,3 @@ export function requireTools(t: ExecutionContext, ...tools: string[]): boolean {
   }
   return false;
 }
-
-/** The repository's shared/ directory (specs, vectors, harness), beside the checkout. */
-export const sharedDir =
-  process.env.SIGMIRROR_SHARED ?? new URL('../../../shared/', import.meta.url).pathname;

@@ -10,24 +10,40 @@ import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { runStoreConformance } from '../conformance/store.js';
 import { tempDir } from '../helpers/tmp.js';
 
-runStoreConformance(test, async () => {
-  const { mkdtemp, rm } = await import('node:fs/promises');
-  const os = await import('node:os');
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sigmirror-store-'));
-  const prefix = `sigmirror-test-fsindex-${path.basename(dir)}`;
-  const redis = indexConnection(TEST_REDIS_URL);
-  return {
-    store: createFsStore({ root: path.join(dir, 'store'), index: redisImageIndex(redis, prefix) }),
-    cleanup: async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-      const leftovers = (await listAll(dir)).filter((f) => f.includes('.tmp-') || f.endsWith('.lock'));
-      await rm(dir, { recursive: true, force: true });
-      if (leftovers.length) throw new Error(`temp or lock files left behind: ${leftovers.join(', ')}`);
-    },
-  };
-});
+runStoreConformance(
+  test,
+  async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sigmirror-store-'));
+    const prefix = `sigmirror-test-fsindex-${path.basename(dir)}`;
+    const redis = indexConnection(TEST_REDIS_URL);
+    return {
+      store: createFsStore({ root: path.join(dir, 'store'), index: redisImageIndex(redis, prefix) }),
+      plantUntracked: async (image, signatures, from = 1) => {
+        for (const [i, bytes] of signatures.entries()) {
+          const file = path.join(
+            dir,
+            'store',
+            image.registry,
+            signatureRelativePath(image.repository, image.digest, from + i),
+          );
+          await mkdir(path.dirname(file), { recursive: true });
+          await writeFile(file, bytes);
+        }
+      },
+      cleanup: async () => {
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length) await redis.del(...keys);
+        redis.disconnect();
+        const leftovers = (await listAll(dir)).filter((f) => f.includes('.tmp-') || f.endsWith('.lock'));
+        await rm(dir, { recursive: true, force: true });
+        if (leftovers.length) throw new Error(`temp or lock files left behind: ${leftovers.join(', ')}`);
+      },
+    };
+  },
+  { filesWithoutMetadata: true },
+);
 
 async function listAll(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -171,4 +187,17 @@ test('releases are served in the CVO layout: <root>/release-signatures/sha256=<h
   t.is(await store.remove(release, [1]), 1);
   t.deepEqual((await readdir(served)).sort(), ['signature-1', 'signature-2']);
   t.is(await readFile(path.join(served, 'signature-1'), 'utf8'), 'r2');
+});
+
+test('adoptUntracked leaves paths that name no valid image alone and lists them', async (t) => {
+  const dir = await tempDir(t);
+  const root = path.join(dir, 'store');
+  const bad = path.join(root, 'registry.example.com', `NS/App@sha256=${'d'.repeat(64)}`);
+  await mkdir(bad, { recursive: true });
+  await writeFile(path.join(bad, 'signature-1'), 'copied');
+  await mkdir(path.join(root, '.locks'), { recursive: true });
+  const store = createFsStore({ root });
+  t.deepEqual(await store.adoptUntracked(() => ({})), { images: 0, signatures: 0, skipped: [bad] });
+  t.is(await readFile(path.join(bad, 'signature-1'), 'utf8'), 'copied');
+  t.false(existsSync(`${root}-meta/registry.example.com`), 'no metadata was written for it');
 });

@@ -9,6 +9,7 @@ import type { ConsoleImage } from './data.js';
 import { html, type Html } from './escape.js';
 import { orDash, statusBadge, time } from './format.js';
 import { page, type PageContext } from './layout.js';
+import { noTokensNotice } from './no-tokens.js';
 
 /** A stored field of unknown type as text (records and parsed claims are schemaless JSON). */
 function text(value: unknown): string | null {
@@ -19,13 +20,22 @@ function text(value: unknown): string | null {
 const has = (principal: Principal | undefined, role: Role) =>
   !!principal && (principal.roles.has(role) || principal.roles.has('admin'));
 
+/** Why an action is not offered: the role it needs, and for an anonymous reader how to get a token. */
+function needs(ctx: PageContext, what: string, role: Role): Html {
+  if (!ctx.visitor) return html`<p class="hint">${what} needs the ${role} role.</p>`;
+  const login = `/console/login?${new URLSearchParams({ next: ctx.visitor.next }).toString()}`;
+  return html`<p class="hint">
+    ${what} needs a token with the ${role} role: <a href="${login}">sign in</a>.
+  </p>`;
+}
+
 function actions(ctx: PageContext, reference: string, verifyKeys: readonly string[]): Html {
   const reimport = has(ctx.principal, 'importer')
     ? html`<button type="button" id="reimport" data-reference="${reference}">Re-import signatures</button>`
-    : html`<p class="hint">Re-import needs the importer role.</p>`;
+    : needs(ctx, 'Re-import', 'importer');
   const keyOptions = verifyKeys.map((k) => html`<option value="${k}">${k}</option>`);
   const verify = !has(ctx.principal, 'auditor')
-    ? html`<p class="hint">Saved verification needs the auditor role.</p>`
+    ? needs(ctx, 'Saved verification', 'auditor')
     : verifyKeys.length === 0
       ? html`<p class="hint">No verification keys are configured (verify.keys).</p>`
       : html`<form id="verify" data-reference="${reference}" autocomplete="off">
@@ -48,7 +58,7 @@ function actions(ctx: PageContext, reference: string, verifyKeys: readonly strin
         </form>`;
   return html`<section class="card" aria-labelledby="actions-h">
     <h2 id="actions-h">Actions</h2>
-    ${reimport} ${verify}
+    ${ctx.tokensConfigured === false ? noTokensNotice() : ''} ${reimport} ${verify}
     <output id="action-result" aria-live="polite"></output>
   </section>`;
 }

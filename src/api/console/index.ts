@@ -5,6 +5,7 @@ export { CONSOLE_CSP, consoleHeaders } from './headers.js';
 export { CONSOLE_COOKIE, requireConsoleReader } from './session.js';
 export { escapeHtml, html, Html } from './escape.js';
 export { loginPage } from './login.js';
+export { noTokensNotice } from './no-tokens.js';
 export { overviewPage } from './overview.js';
 export { imagesPage, parseImagesQuery } from './images.js';
 export { imagePage } from './image.js';

@@ -9,8 +9,12 @@ import { html, type Html } from './escape.js';
 /** What a page is rendered with. */
 export interface PageContext {
   readonly assets: { readonly script: Asset; readonly style: Asset };
-  /** Who is signed in; undefined on the login and error pages. */
+  /** Who is signed in; undefined on the login and error pages, and for anonymous readers. */
   readonly principal?: Principal | undefined;
+  /** An anonymous reader (auth.anonymousRead): where "Sign in" returns to, and whether a saved token failed. */
+  readonly visitor?: { readonly next: string; readonly staleToken: boolean } | undefined;
+  /** The daemon accepts at least one token (false: pages say how to create and configure one). */
+  readonly tokensConfigured?: boolean | undefined;
 }
 
 /** Which header link is current. */
@@ -27,7 +31,9 @@ function header(ctx: PageContext, section: Section): Html {
           <strong>${ctx.principal.name}</strong> (${[...ctx.principal.roles].sort().join(', ')})</span
         >
         <button type="button" id="logout" class="link">Log out</button>`
-    : '';
+    : ctx.visitor
+      ? visitorLinks(ctx.visitor)
+      : '';
   return html`<header class="top">
     <span class="brand">sigmirror</span>
     <nav>
@@ -36,6 +42,14 @@ function header(ctx: PageContext, section: Section): Html {
     </nav>
     ${who}
   </header>`;
+}
+
+/** An anonymous reader's header: read-only, and a way to sign in for the actions. */
+function visitorLinks(visitor: NonNullable<PageContext['visitor']>): Html {
+  const why = visitor.staleToken ? ' (the saved token was not accepted)' : '';
+  const next = new URLSearchParams({ next: visitor.next });
+  return html`<span class="who" id="visitor">read-only, not signed in${why}</span>
+    <a id="sign-in" href="/console/login?${next.toString()}">Sign in</a>`;
 }
 
 /** A whole HTML document. */

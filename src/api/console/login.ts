@@ -5,6 +5,7 @@
  */
 import { html } from './escape.js';
 import { page, type PageContext } from './layout.js';
+import { noTokensNotice } from './no-tokens.js';
 
 /** Where a login may return to: a console path, never another origin (`//host`, `/\host`). */
 export function safeNext(next: string | undefined): string {
@@ -22,7 +23,7 @@ export function loginPage(ctx: PageContext, next: string | undefined, reason: Lo
         </p>`
       : '';
   const body = html`<h1>Sign in</h1>
-    ${notice}
+    ${notice} ${ctx.tokensConfigured === false ? noTokensNotice() : ''}
     <form id="login" class="card narrow" data-next="${safeNext(next)}" autocomplete="off">
       <label for="token">API token</label>
       <input id="token" type="password" required autofocus spellcheck="false" />

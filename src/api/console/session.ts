@@ -34,8 +34,10 @@ export function consolePrincipal(
 }
 
 /**
- * Page GETs: a reader (or admin) token, else a 303 to the login page (which returns here after),
- * or 403 for a token without the role. Sets `ctx.state.principal`.
+ * Page GETs: a reader (or admin) token; with `auth.anonymousRead` (the default) no token at all,
+ * as the API's read routes. Otherwise a 303 to the login page (which returns here after), or 403
+ * for a token without the role. Sets `ctx.state.principal`, and `ctx.state.visitor` for an
+ * anonymous reader.
  */
 export function requireConsoleReader(auth: AuthDeps): Middleware {
   return async (ctx, next) => {
@@ -44,7 +46,12 @@ export function requireConsoleReader(auth: AuthDeps): Middleware {
       ctx.cookies.get(CONSOLE_COOKIE),
       auth,
     );
+    const anonymousOk = auth.anonymousRead && (ctx.method === 'GET' || ctx.method === 'HEAD');
     if (found === 'none' || found === 'invalid') {
+      if (anonymousOk) {
+        ctx.state.visitor = { next: ctx.originalUrl, staleToken: found === 'invalid' };
+        return next();
+      }
       const params = new URLSearchParams({ next: ctx.originalUrl });
       if (found === 'invalid') params.set('reason', 'invalid');
       ctx.status = 303;
@@ -52,7 +59,7 @@ export function requireConsoleReader(auth: AuthDeps): Middleware {
       return;
     }
     ctx.state.principal = found;
-    if (!found.roles.has('reader') && !found.roles.has('admin'))
+    if (!found.roles.has('reader') && !found.roles.has('admin') && !anonymousOk)
       throw new ApiError('DENIED', `the token "${found.name}" lacks the reader role the console needs`);
     await next();
   };

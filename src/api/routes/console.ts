@@ -1,6 +1,6 @@
 /**
  * The web console: server-rendered pages under `/console` (reader role, by the cookie console.js
- * sets at `/console/login`) and their two static files. Pages read through ConsoleData, the same
+ * sets at `/console/login`; no token with auth.anonymousRead) and their two static files. Pages read through ConsoleData, the same
  * implementations as the /v1 routes; the action buttons call the /v1 API from the browser with
  * the user's token. See docs/console.md.
  */
@@ -19,6 +19,7 @@ import {
   requireConsoleReader,
   type Asset,
   type ConsoleData,
+  type PageContext,
 } from '../console/index.js';
 import { ApiError } from '../errors.js';
 import { validateDigest, validateName } from '../paths.js';
@@ -39,7 +40,12 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = body;
   };
-  const pageContext = (principal: unknown) => ({ assets, principal: principal as Principal });
+  const pageContext = (state: { principal?: unknown; visitor?: PageContext['visitor'] }): PageContext => ({
+    assets,
+    principal: state.principal as Principal | undefined,
+    visitor: state.visitor,
+    tokensConfigured: deps.auth.tokens().size > 0,
+  });
 
   router.use(consoleHeaders(assets));
   for (const asset of [assets.script, assets.style])
@@ -47,23 +53,24 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
 
   router.get('/console/login', (ctx) => {
     const next = typeof ctx.query.next === 'string' ? ctx.query.next : undefined;
-    html(ctx, loginPage({ assets }, next, ctx.query.reason === 'invalid' ? 'invalid' : undefined));
+    const reason = ctx.query.reason === 'invalid' ? 'invalid' : undefined;
+    html(ctx, loginPage(pageContext({}), next, reason));
   });
   router.get('/console', reader, async (ctx) => {
     const [summary, status] = await Promise.all([deps.data.summary(), deps.data.status()]);
-    html(ctx, overviewPage(pageContext(ctx.state.principal), summary, status));
+    html(ctx, overviewPage(pageContext(ctx.state), summary, status));
   });
   router.get('/console/images', reader, async (ctx) => {
     const query = parseImagesQuery(ctx.query);
     const result = await deps.data.listImages(query);
-    html(ctx, imagesPage(pageContext(ctx.state.principal), query, result));
+    html(ctx, imagesPage(pageContext(ctx.state), query, result));
   });
   router.get(IMAGE_PATH, reader, async (ctx) => {
     const key = imageKeyOf(ctx.path);
     const [image, status] = await Promise.all([deps.data.image(key), deps.data.status()]);
     if (!image)
       throw new ApiError('NOT_FOUND', `no image ${key.registry}/${key.repository}@${key.digest} is stored`);
-    html(ctx, imagePage(pageContext(ctx.state.principal), image, status.verifyKeys));
+    html(ctx, imagePage(pageContext(ctx.state), image, status.verifyKeys));
   });
   return router;
 }

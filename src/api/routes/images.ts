@@ -13,7 +13,7 @@ import { ApiError } from '../errors.js';
 import { validateDigest, validateName } from '../paths.js';
 
 const PATH = /^\/v1\/images\/([^/]+)\/(.+)@([^/@]+)$/;
-/** Page sizes: the default and cap. */
+/** Page sizes: the default and the cap. */
 export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 /** Cursors are references; anything longer is not one of ours. */

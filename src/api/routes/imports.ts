@@ -40,8 +40,10 @@ export function importsRoutes(deps: {
       }
     });
     const jobs = [];
-    for (const { reference, image } of images)
-      jobs.push({ reference, ...(await deps.producer.enqueue(image)) });
+    for (const { reference, image } of images) {
+      const { id, deduplicated } = await deps.producer.enqueue(image);
+      jobs.push({ reference, id, deduplicated });
+    }
     ctx.status = 202;
     ctx.body = { jobs };
   });

@@ -3,6 +3,7 @@
  * check as `sigmirror verify`, over HTTP. `{release: "sha256:<hex>" | pullspec@sha256:<hex>, …}`
  * instead verifies an OpenShift release as the CVO does (`sigmirror release verify`). Keys are the daemon's configured `verify.keys` (by name)
  * or armored keys in the body. Verifying needs the reader or auditor role; saving the verdicts auditor.
+ * An image the store does not know is 404 NOT_FOUND (an unsigned one it knows is `verified: false`).
  */
 import Router from '@koa/router';
 import { z } from 'zod';
@@ -15,7 +16,13 @@ import {
   type ImageKey,
   type SignatureStore,
 } from '../../store/index.js';
-import { loadKeyring, saveVerification, verifyImage, verifyRelease } from '../../verification/index.js';
+import {
+  ImageUnknownError,
+  loadKeyring,
+  saveVerification,
+  verifyImage,
+  verifyRelease,
+} from '../../verification/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
@@ -77,10 +84,14 @@ export function verifyRoutes(deps: VerifyDeps): Router {
     const target = targetOf(body);
     const keyring = await keyringFor(body, deps.keys);
     const strict = body.strict;
-    const result =
+    const result = await (
       'digest' in target
-        ? await verifyRelease({ store: deps.store, digest: target.digest, keyring, strict })
-        : await verifyImage({ store: deps.store, ...target, keyring, strict });
+        ? verifyRelease({ store: deps.store, digest: target.digest, keyring, strict })
+        : verifyImage({ store: deps.store, ...target, keyring, strict })
+    ).catch((err: unknown) => {
+      if (err instanceof ImageUnknownError) throw new ApiError('NOT_FOUND', err.message);
+      throw err;
+    });
     if (body.save) await saveVerification(deps.store, result, principal!.name);
     const release = 'digest' in target ? { release: target.digest } : {};
     ctx.body = { ...result, image: imageKeyString(result.image), ...release, saved: body.save };

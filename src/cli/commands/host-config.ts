@@ -20,7 +20,8 @@ import {
   type KeyFile,
   type PolicyKeys,
 } from '../../hostconfig/index.js';
-import { CommandError, EXIT } from '../exit-codes.js';
+import { CommandError } from '../exit-codes.js';
+import { warn } from '../output.js';
 
 interface HostConfigCliOptions {
   mirrorUrl: string;
@@ -109,14 +110,14 @@ Exit codes: 0 generated; 1 a file could not be read or written; 2 an invalid opt
 /** `--role` values with --format machineconfig (required there, refused elsewhere); undefined for files. */
 function rolesOf(opts: HostConfigCliOptions): MachineConfigRole[] | undefined {
   if (opts.format !== 'machineconfig') {
-    if (opts.role) throw new CommandError('--role needs --format machineconfig', EXIT.USAGE);
+    if (opts.role) throw new CommandError('--role needs --format machineconfig', 'USAGE');
     return undefined;
   }
   if (!opts.role?.length)
-    throw new CommandError('--format machineconfig needs --role master|worker', EXIT.USAGE);
+    throw new CommandError('--format machineconfig needs --role master|worker', 'USAGE');
   const bad = opts.role.find((r) => !(MACHINE_CONFIG_ROLES as readonly string[]).includes(r));
   if (bad !== undefined)
-    throw new CommandError(`--role "${bad}": one of ${MACHINE_CONFIG_ROLES.join(', ')}`, EXIT.USAGE);
+    throw new CommandError(`--role "${bad}": one of ${MACHINE_CONFIG_ROLES.join(', ')}`, 'INVALID_ARGUMENT');
   return [...new Set(opts.role)] as MachineConfigRole[];
 }
 
@@ -129,7 +130,7 @@ function machineConfigFile(role: MachineConfigRole, files: readonly { name: stri
 async function generate(opts: HostConfigCliOptions): Promise<{ name: string; content: string }[]> {
   const publicKeys = opts.publicKey ?? [];
   if (opts.embedKeys && !publicKeys.length) {
-    throw new CommandError('--embed-keys needs --public-key', EXIT.USAGE);
+    throw new CommandError('--embed-keys needs --public-key', 'USAGE');
   }
   const keys = publicKeys.length ? await loadKeys(publicKeys, opts.embedKeys ?? false) : undefined;
   let config: HostConfig;
@@ -143,7 +144,7 @@ async function generate(opts: HostConfigCliOptions): Promise<{ name: string; con
       registriesOnly: opts.registriesOnly ?? false,
     });
   } catch (err) {
-    if (err instanceof HostConfigError) throw new CommandError(err.message, EXIT.USAGE);
+    if (err instanceof HostConfigError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
     throw err;
   }
   const files = [{ name: HOST_CONFIG_FILES.registries as string, content: config.registriesYaml }];
@@ -159,14 +160,14 @@ async function loadKeys(names: readonly string[], embed: boolean): Promise<Polic
     const bytes = await readKey(name, embed);
     if (!bytes) continue;
     const problem = publicKeyProblem(bytes);
-    if (problem) throw new CommandError(`--public-key ${name}: ${problem}`, EXIT.USAGE);
+    if (problem) throw new CommandError(`--public-key ${name}: ${problem}`, 'INVALID_KEY');
     files.push({ name, bytes });
   }
   if (!embed) return { paths: names.map((name) => path.resolve(name)) };
   try {
     return { keyring: embeddedKeyring(files) };
   } catch (err) {
-    if (err instanceof HostConfigError) throw new CommandError(err.message, EXIT.USAGE);
+    if (err instanceof HostConfigError) throw new CommandError(err.message, 'INVALID_KEY');
     throw err;
   }
 }
@@ -181,13 +182,11 @@ async function readKey(name: string, embed: boolean): Promise<Uint8Array | undef
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !embed) {
-      console.error(
-        `warning: --public-key ${name}: no such file here; hosts must have it at ${path.resolve(name)}`,
-      );
+      warn(`--public-key ${name}: no such file here; hosts must have it at ${path.resolve(name)}`);
       return undefined;
     }
-    if (code === 'ENOENT') throw new CommandError(`--public-key ${name}: no such file`, EXIT.USAGE);
-    throw new CommandError(`--public-key ${name}: cannot read: ${(err as Error).message}`);
+    if (code === 'ENOENT') throw new CommandError(`--public-key ${name}: no such file`, 'UNREADABLE_FILE');
+    throw new CommandError(`--public-key ${name}: cannot read: ${(err as Error).message}`, 'UNREADABLE_FILE');
   }
 }
 
@@ -206,7 +205,7 @@ async function writeFiles(
       await rename(temp, target);
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
-      throw new CommandError(`cannot write ${target}: ${(err as Error).message}`);
+      throw new CommandError(`cannot write ${target}: ${(err as Error).message}`, 'WRITE_FAILED');
     }
     written.push(target);
   }

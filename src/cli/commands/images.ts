@@ -12,7 +12,9 @@ import {
   type ImageSummary,
   type SignatureEntry,
 } from '../../store/index.js';
-import { CommandError, EXIT } from '../exit-codes.js';
+import { signatureMetadata } from '../../signature/index.js';
+import { CommandError } from '../exit-codes.js';
+import { warn } from '../output.js';
 import { openConfiguredStore } from '../store.js';
 
 /** Rows per page when listing everything. */
@@ -62,10 +64,10 @@ Exit codes: 0 listed; 1 the index is unreachable (Redis); 2 invalid arguments.`,
     )
     .action(async (opts: ListOptions) => {
       if (opts.status && !(IMAGE_STATUSES as readonly string[]).includes(opts.status))
-        throw new CommandError(`--status: one of ${IMAGE_STATUSES.join(', ')}`, EXIT.USAGE);
+        throw new CommandError(`--status: one of ${IMAGE_STATUSES.join(', ')}`, 'INVALID_ARGUMENT');
       const limit = opts.limit === undefined ? Infinity : Number(opts.limit);
       if (!(limit >= 1) || (limit !== Infinity && !Number.isInteger(limit)))
-        throw new CommandError('--limit: a positive integer', EXIT.USAGE);
+        throw new CommandError('--limit: a positive integer', 'INVALID_ARGUMENT');
       const opened = await openConfiguredStore(opts.config, { index: 'required' });
       try {
         const rows: ImageSummary[] = [];
@@ -102,20 +104,20 @@ Examples:
   sigmirror images describe registry.redhat.io/ubi9/ubi@sha256:<hex>
   sigmirror images describe quay.io/ns/app@sha256:<hex> --json
 
-Exit codes: 0 described; 1 the image is unknown; 2 invalid reference.`,
+Exit codes: 0 described; 2 invalid reference; 3 the image is unknown to the store.`,
     )
     .action(async (reference: string, opts: { config?: string; json?: boolean }) => {
       let image;
       try {
         image = imageKeyFromReference(reference);
       } catch (err) {
-        if (err instanceof ReferenceError) throw new CommandError(err.message, EXIT.USAGE);
+        if (err instanceof ReferenceError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
         throw err;
       }
       const opened = await openConfiguredStore(opts.config, { index: 'none' });
       try {
         const summary = await opened.store.summary(image);
-        if (!summary) throw new CommandError(`${reference}: no such image in the store`);
+        if (!summary) throw new CommandError(`${reference}: no such image in the store`, 'IMAGE_UNKNOWN');
         const signatures = await opened.store.list(image);
         if (opts.json) console.log(JSON.stringify({ ...summary, signatures }, null, 2));
         else console.log(describe(summary, signatures));
@@ -125,7 +127,9 @@ Exit codes: 0 described; 1 the image is unknown; 2 invalid reference.`,
     });
   images
     .command('reindex')
-    .description("rebuild the image index from the store's files (after a restore, or when Redis lost it)")
+    .description(
+      "rebuild the image index from the store's files (after a restore, or when Redis lost it), adopting signature files that have no metadata",
+    )
     .option('--config <file>', 'daemon config file (names the store and Redis)')
     .option('--json', 'print JSON')
     .addHelpText(
@@ -135,14 +139,27 @@ Examples:
   sigmirror images reindex --config /etc/sigmirror/sigmirror.yaml
   sigmirror images reindex --json
 
+Signature files the store has no metadata for (a lookaside tree copied into the store by hand,
+e.g. from another mirror) are adopted first: origin "adopted", with the claims an import records,
+so they appear in listings, verify and the console. Paths that name no valid image are left
+alone and listed as warnings.
 Exit codes: 0 reindexed; 1 the store or the index (Redis) is unreachable, or the config file is
 invalid; 2 invalid arguments.`,
     )
     .action(async (opts: { config?: string; json?: boolean }) => {
       const opened = await openConfiguredStore(opts.config, { index: 'required' });
       try {
-        const n = await reindex(opened.store, opened.index!);
-        console.log(opts.json ? JSON.stringify({ indexed: n }, null, 2) : `indexed ${n} image(s)`);
+        const result = await reindex(opened.store, opened.index!, (bytes, image) =>
+          signatureMetadata(bytes, image.digest),
+        );
+        for (const skipped of result.adopted.skipped) warn(`${skipped}: not a valid image path; left alone`);
+        if (opts.json) console.log(JSON.stringify(result, null, 2));
+        else {
+          const { images, signatures } = result.adopted;
+          if (signatures)
+            console.log(`adopted ${signatures} signature(s) of ${images} image(s) that had no metadata`);
+          console.log(`indexed ${result.indexed} image(s)`);
+        }
       } finally {
         await opened.close();
       }

@@ -1,16 +1,17 @@
 /**
  * `sigmirror import`: enqueue imports of images named by digest into the Redis the config names;
- * with --wait, block until every job finished and exit 1 if any failed, saying why.
+ * with --wait, block until every image's first import has ended (import-wait.ts) and exit 1 if any
+ * failed, saying why.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadDaemonConfig, stateDirOf } from '../../config/index.js';
-import { ImportProducer, type ImportStatus } from '../../queue/index.js';
-import { embeddedRedisUrl, ioredisUrl, redisAnswers } from '../../redis/index.js';
+import { ImportProducer, type EnqueueResult } from '../../queue/index.js';
+import { embeddedRedisUrl, ioredisUrl, redactRedisUrl, redisAnswers } from '../../redis/index.js';
 import { ReferenceError } from '../../reference/index.js';
 import { imageKeyFromReference, imageKeyString, type ImageKey } from '../../store/index.js';
-import { CommandError, EXIT } from '../exit-codes.js';
-import { Progress } from '../progress.js';
+import { CommandError } from '../exit-codes.js';
+import { waitForFirstAttempts, type ImportOutcome } from '../import-wait.js';
 
 interface ImportOptions {
   config?: string;
@@ -20,8 +21,7 @@ interface ImportOptions {
   timeout: string;
 }
 
-/** How often --wait polls job states. */
-const POLL_MS = 250;
+type Enqueued = EnqueueResult & { readonly image: ImageKey };
 
 export function registerImport(program: Command): void {
   program
@@ -30,7 +30,7 @@ export function registerImport(program: Command): void {
     .argument('[references...]', 'registry/repository@sha256:<hex> …')
     .option('--config <file>', 'daemon config file (names the Redis)')
     .option('--from-file <file>', 'read references from a file, one per line (# comments allowed)')
-    .option('--wait', 'wait until every import finished; exit 1 if any failed')
+    .option('--wait', "wait until every image's first import has ended; exit 1 if any failed")
     .option('--timeout <seconds>', 'with --wait, give up after this long', '600')
     .option('--json', 'print JSON')
     .addHelpText(
@@ -41,45 +41,32 @@ Examples:
   sigmirror import --from-file images.txt --wait
   sigmirror import quay.io/ns/app@sha256:<hex> --wait --json
 
-Exit codes: 0 enqueued (or, with --wait, all imported); 1 an import failed or Redis is unreachable;
-2 an invalid reference (a tag is not enough: the digest names the image).`,
+With --wait, each image ends as "imported", "no signature found yet" (the daemon re-checks later:
+the line says when) or "FAILED" with the reason. When no worker consumes the queue on that Redis
+and prefix (another config than the daemon's, or no daemon), --wait says so within 5 s.
+Exit codes: 0 enqueued (with --wait: no import failed); 1 an import failed, Redis is unreachable,
+no worker runs the jobs (NO_WORKER) or --timeout passed; 2 an invalid reference (a tag is not
+enough: the digest names the image) or an unreadable --from-file.`,
     )
     .action(async (references: string[], opts: ImportOptions) => {
       const images = await collect(references, opts.fromFile);
-      const producer = await configuredProducer(opts.config);
+      const { producer, config, queueName } = await configuredProducer(opts.config);
       try {
-        const jobs = [];
+        const jobs: Enqueued[] = [];
         for (const image of images) jobs.push({ image, ...(await producer.enqueue(image)) });
-        if (!opts.wait) {
-          if (opts.json)
-            console.log(
-              JSON.stringify(
-                {
-                  jobs: jobs.map((j) => ({
-                    reference: imageKeyString(j.image),
-                    id: j.id,
-                    deduplicated: j.deduplicated,
-                  })),
-                },
-                null,
-                2,
-              ),
-            );
-          else
-            for (const j of jobs)
-              console.log(
-                `queued ${imageKeyString(j.image)} (job ${j.id}${j.deduplicated ? ', joined a pending job' : ''})`,
-              );
-          return;
-        }
-        const finished = await waitAll(
+        if (!opts.wait) return printQueued(jobs, opts.json);
+        const outcomes = await waitForFirstAttempts(
           producer,
-          jobs.map((j) => j.id),
-          Number(opts.timeout) * 1000,
-          opts.json,
+          jobs.map((j) => ({ id: j.id, enqueueId: j.enqueueId })),
+          {
+            timeoutMs: Number(opts.timeout) * 1000,
+            recheckDelaysMs: config.import.recheckDelaysMs,
+            queueName,
+            progress: opts.json ? undefined : process.stderr,
+          },
         );
         report(
-          jobs.map((j) => ({ reference: imageKeyString(j.image), status: finished.get(j.id)! })),
+          jobs.map((j) => ({ reference: imageKeyString(j.image), outcome: outcomes.get(j.id)! })),
           opts.json,
         );
       } finally {
@@ -89,22 +76,44 @@ Exit codes: 0 enqueued (or, with --wait, all imported); 1 an import failed or Re
 }
 
 /** The import queue of the Redis the config names; fails when no Redis answers there. */
-export async function configuredProducer(configFile: string | undefined): Promise<ImportProducer> {
+export async function configuredProducer(configFile: string | undefined) {
   const { config } = loadDaemonConfig(configFile);
   const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
-  if (!(await redisAnswers(ioredisUrl(redisUrl)))) {
+  const queueName = `${redactRedisUrl(redisUrl)} (prefix ${config.redis.prefix})`;
+  if (!(await redisAnswers(ioredisUrl(redisUrl))))
     throw new CommandError(
-      `no Redis answers at ${redisUrl}: start \`sigmirror serve\` or set redis.url in the config`,
+      `no Redis answers at ${queueName}: start \`sigmirror serve\` or set redis.url in the config`,
+      'REDIS_UNAVAILABLE',
     );
+  const producer = new ImportProducer({
+    redisUrl,
+    prefix: config.redis.prefix,
+    attempts: config.import.attempts,
+  });
+  return { producer, config, queueName };
+}
+
+function printQueued(jobs: readonly Enqueued[], json: boolean | undefined): void {
+  if (json) {
+    const rows = jobs.map((j) => ({
+      reference: imageKeyString(j.image),
+      id: j.id,
+      deduplicated: j.deduplicated,
+    }));
+    console.log(JSON.stringify({ jobs: rows }, null, 2));
+    return;
   }
-  return new ImportProducer({ redisUrl, prefix: config.redis.prefix, attempts: config.import.attempts });
+  for (const j of jobs)
+    console.log(
+      `queued ${imageKeyString(j.image)} (job ${j.id}${j.deduplicated ? ', joined a pending job' : ''})`,
+    );
 }
 
 async function collect(references: string[], fromFile: string | undefined): Promise<ImageKey[]> {
   const all = [...references];
   if (fromFile) {
     const text = await readFile(fromFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new CommandError(`cannot read ${fromFile}: ${err.code ?? err.message}`, EXIT.USAGE);
+      throw new CommandError(`cannot read ${fromFile}: ${err.code ?? err.message}`, 'UNREADABLE_FILE');
     });
     all.push(
       ...text
@@ -113,64 +122,57 @@ async function collect(references: string[], fromFile: string | undefined): Prom
         .filter(Boolean),
     );
   }
-  if (!all.length) throw new CommandError('no references given (arguments or --from-file)', EXIT.USAGE);
+  if (!all.length) throw new CommandError('no references given (arguments or --from-file)', 'USAGE');
   return all.map((reference) => {
     try {
       return imageKeyFromReference(reference);
     } catch (err) {
       if (err instanceof ReferenceError)
-        throw new CommandError(`invalid reference "${reference}": ${err.message}`, EXIT.USAGE);
+        throw new CommandError(`invalid reference "${reference}": ${err.message}`, 'INVALID_ARGUMENT');
       throw err;
     }
   });
 }
 
-export async function waitAll(producer: ImportProducer, ids: string[], timeoutMs: number, quiet?: boolean) {
-  const done = new Map<string, ImportStatus>();
-  const progress = new Progress(ids.length, quiet ? undefined : process.stderr);
-  const deadline = Date.now() + timeoutMs;
-  while (done.size < new Set(ids).size) {
-    for (const id of new Set(ids)) {
-      if (done.has(id)) continue;
-      const status = await producer.status(id);
-      if (status && (status.state === 'completed' || status.state === 'failed')) {
-        done.set(id, status);
-        progress.tick(
-          `${status.state} ${status.data.registry}/${status.data.repository}@${status.data.digest}`,
-        );
-      }
-    }
-    if (Date.now() > deadline)
-      throw new CommandError(
-        `gave up waiting after ${timeoutMs / 1000} s (${done.size}/${ids.length} finished)`,
-      );
-    if (done.size < new Set(ids).size) await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-  progress.end();
-  return done;
+/** The `--wait` lines (or JSON rows); exit 1 when any import failed. */
+export function report(
+  results: ReadonlyArray<{ reference: string; outcome: ImportOutcome }>,
+  json?: boolean,
+): void {
+  if (json) console.log(JSON.stringify({ jobs: results.map(jsonRow) }, null, 2));
+  else for (const r of results) console.log(lineOf(r.reference, r.outcome));
+  const failed = results.filter((r) => r.outcome.kind === 'failed').length;
+  if (failed) throw new CommandError(`${failed} of ${results.length} imports failed`, 'IMPORT_FAILED');
 }
 
-export function report(results: Array<{ reference: string; status: ImportStatus }>, json?: boolean): void {
-  const failed = results.filter((r) => r.status.state === 'failed');
-  if (json) {
-    const rows = results.map(({ reference, status }) => ({
-      reference,
-      id: status.id,
-      state: status.state,
-      attempts: status.attempts,
-      error: status.error ?? null,
-      result: status.result ?? null,
-    }));
-    console.log(JSON.stringify({ jobs: rows }, null, 2));
-  } else {
-    for (const { reference, status } of results) {
-      const r = status.result as { added?: number[]; fetched?: number } | undefined;
-      console.log(
-        status.state === 'completed'
-          ? `imported ${reference}: ${r?.fetched ?? 0} upstream, ${r?.added?.length ?? 0} new`
-          : `FAILED ${reference}: ${status.error}`,
-      );
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+function lineOf(reference: string, outcome: ImportOutcome): string {
+  switch (outcome.kind) {
+    case 'imported': {
+      const r = outcome.status.result as { added?: number[]; fetched?: number };
+      return `imported ${reference}: ${r.fetched ?? 0} upstream, ${r.added?.length ?? 0} new`;
     }
+    case 'no-signatures':
+      return outcome.nextCheckAt === undefined
+        ? `no signature found yet for ${reference}; no re-check is scheduled (the periodic resync looks again)`
+        : `no signature found yet for ${reference}; next re-check at ${iso(outcome.nextCheckAt)}`;
+    case 'failed':
+      return `FAILED ${reference}: ${outcome.error}`;
   }
-  if (failed.length) throw new CommandError(`${failed.length} of ${results.length} imports failed`);
+}
+
+/** One --json row: `outcome` imported | no-signatures | failed, `nextCheckAt` for no-signatures. */
+function jsonRow({ reference, outcome }: { reference: string; outcome: ImportOutcome }) {
+  const { status } = outcome;
+  return {
+    reference,
+    id: status.id,
+    outcome: outcome.kind,
+    state: status.state,
+    attempts: status.attempts,
+    error: outcome.kind === 'failed' ? outcome.error : null,
+    nextCheckAt: outcome.kind === 'no-signatures' ? iso(outcome.nextCheckAt) : null,
+    result: status.result ?? null,
+  };
 }

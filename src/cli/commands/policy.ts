@@ -76,7 +76,7 @@ requirement cannot be judged, e.g. sigstoreSigned); 2 invalid arguments or an in
       const reference = hostReference(key, opts.tag);
       const policyFile = await readPolicyFile(opts.policy).catch((err: unknown) => {
         if (err instanceof PolicyParseError)
-          throw new CommandError(`invalid policy:\n${err.message}`, EXIT.USAGE);
+          throw new CommandError(`invalid policy:\n${err.message}`, 'INVALID_POLICY');
         throw err;
       });
       const signatures = await readSignatures(key, storeRoot(opts));
@@ -92,7 +92,7 @@ function parseImage(image: string): ImageKey {
     return imageKeyFromReference(image);
   } catch (err) {
     if (!(err instanceof ReferenceError)) throw err;
-    throw new CommandError(`invalid reference "${image}": ${err.message}`, EXIT.USAGE);
+    throw new CommandError(`invalid reference "${image}": ${err.message}`, 'INVALID_ARGUMENT');
   }
 }
 
@@ -100,7 +100,7 @@ function parseImage(image: string): ImageKey {
 function hostReference(key: ImageKey, tag: string | undefined): DockerReference {
   const name = `${key.registry}/${key.repository}`;
   if (tag === undefined) return parseNormalizedReference(`${name}@${key.digest}`);
-  if (!anchoredTagRegexp.test(tag)) throw new CommandError(`invalid tag "${tag}"`, EXIT.USAGE);
+  if (!anchoredTagRegexp.test(tag)) throw new CommandError(`invalid tag "${tag}"`, 'INVALID_ARGUMENT');
   return parseNormalizedReference(`${name}:${tag}`);
 }
 
@@ -113,7 +113,7 @@ async function readSignatures(key: ImageKey, root: string): Promise<PolicyImage[
     (s) => s.isDirectory(),
     () => false,
   );
-  if (!isDir) throw new CommandError(`no signature store at ${root}`);
+  if (!isDir) throw new CommandError(`no signature store at ${root}`, 'NO_STORE');
   const store = createFsStore({ root });
   try {
     const signatures = [];

@@ -12,11 +12,12 @@ import {
 } from '../../release/index.js';
 import { KeyError } from '../../signature/index.js';
 import { IMAGE_STATUSES, releaseKey, type ImageStatus, type ImageSummary } from '../../store/index.js';
-import { loadKeyring, saveVerification, verifyRelease } from '../../verification/index.js';
+import { ImageUnknownError, loadKeyring, saveVerification, verifyRelease } from '../../verification/index.js';
 import { CommandError, EXIT } from '../exit-codes.js';
 import { allReleases, configMaps, writeManifests } from '../release-files.js';
 import { openConfiguredStore } from '../store.js';
-import { configuredProducer, report, waitAll } from './import.js';
+import { waitForFirstAttempts } from '../import-wait.js';
+import { configuredProducer, report } from './import.js';
 
 const EXIT_TEXT = 'Exit codes: 0 success; 1 it failed (each subcommand says when); 2 invalid arguments.';
 
@@ -48,7 +49,7 @@ function digestsOf(names: readonly string[]): string[] {
     try {
       return releaseDigestOf(name);
     } catch (err) {
-      if (err instanceof ReleaseNameError) throw new CommandError(err.message, EXIT.USAGE);
+      if (err instanceof ReleaseNameError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
       throw err;
     }
   });
@@ -76,7 +77,7 @@ Exit codes: 0 enqueued (or, with --wait, all imported); 1 an import failed or Re
     .action(
       async (names: string[], opts: { config?: string; wait?: boolean; timeout: string; json?: boolean }) => {
         const digests = digestsOf(names);
-        const producer = await configuredProducer(opts.config);
+        const { producer, config, queueName } = await configuredProducer(opts.config);
         try {
           const jobs = [];
           for (const digest of digests)
@@ -86,10 +87,18 @@ Exit codes: 0 enqueued (or, with --wait, all imported); 1 an import failed or Re
             else for (const j of jobs) console.log(`queued release ${j.digest} (job ${j.id})`);
             return;
           }
-          const ids = jobs.map((j) => j.id);
-          const finished = await waitAll(producer, ids, Number(opts.timeout) * 1000, opts.json);
+          const outcomes = await waitForFirstAttempts(
+            producer,
+            jobs.map((j) => ({ id: j.id, enqueueId: j.enqueueId })),
+            {
+              timeoutMs: Number(opts.timeout) * 1000,
+              recheckDelaysMs: config.import.recheckDelaysMs,
+              queueName,
+              progress: opts.json ? undefined : process.stderr,
+            },
+          );
           report(
-            jobs.map((j) => ({ reference: `release ${j.digest}`, status: finished.get(j.id)! })),
+            jobs.map((j) => ({ reference: `release ${j.digest}`, outcome: outcomes.get(j.id)! })),
             opts.json,
           );
         } finally {
@@ -129,12 +138,11 @@ Exit codes: 0 written; 1 a release is not in the store or a file could not be wr
     )
     .action(async (names: string[], opts: ConfigMapOptions) => {
       const output = opts.output ?? (opts.json && !opts.outputDir ? 'json' : 'yaml');
-      if (output !== 'yaml' && output !== 'json')
-        throw new CommandError('--output: yaml or json', EXIT.USAGE);
+      if (output !== 'yaml' && output !== 'json') throw new CommandError('--output: yaml or json', 'USAGE');
       if (opts.json && !opts.outputDir && output !== 'json')
-        throw new CommandError('--json prints JSON: drop --output yaml', EXIT.USAGE);
+        throw new CommandError('--json prints JSON: drop --output yaml', 'USAGE');
       if (Boolean(opts.all) === names.length > 0)
-        throw new CommandError('give release digests or --all, not both', EXIT.USAGE);
+        throw new CommandError('give release digests or --all, not both', 'USAGE');
       const format: ManifestFormat = output;
       const digests = opts.all ? undefined : digestsOf(names);
       const opened = await openConfiguredStore(opts.config, { index: opts.all ? 'required' : 'none' });
@@ -180,12 +188,12 @@ Examples:
   sigmirror release verify quay.io/openshift-release-dev/ocp-release@sha256:<hex> --public-key k.asc --save --json
 
 Exit codes: 0 at least one signature names the digest and is made by a key given; 1 none is;
-2 invalid arguments or keys.`,
+2 invalid arguments or keys; 3 the release is not in the store.`,
     )
     .action(async (name: string, opts: VerifyOptions) => {
       const [digest] = digestsOf([name]);
       const keyring = await loadKeyring(opts.publicKey).catch((err: unknown) => {
-        if (err instanceof KeyError) throw new CommandError(err.message, EXIT.USAGE);
+        if (err instanceof KeyError) throw new CommandError(err.message, 'INVALID_KEY');
         throw err;
       });
       const opened = await openConfiguredStore(opts.config, { index: opts.save ? 'optional' : 'none' });
@@ -195,6 +203,13 @@ Exit codes: 0 at least one signature names the digest and is made by a key given
           digest: digest!,
           keyring,
           strict: opts.strict,
+        }).catch((err: unknown) => {
+          if (err instanceof ImageUnknownError)
+            throw new CommandError(
+              `release ${digest} is not in the store (import it first)`,
+              'IMAGE_UNKNOWN',
+            );
+          throw err;
         });
         if (opts.save) await saveVerification(opened.store, result, `cli:${userInfo().username}`);
         if (opts.json)
@@ -241,7 +256,7 @@ Exit codes: 0 listed; 1 the index is unreachable (Redis); 2 invalid arguments.`,
     )
     .action(async (opts: { status?: string; config?: string; json?: boolean }) => {
       if (opts.status && !(IMAGE_STATUSES as readonly string[]).includes(opts.status))
-        throw new CommandError(`--status: one of ${IMAGE_STATUSES.join(', ')}`, EXIT.USAGE);
+        throw new CommandError(`--status: one of ${IMAGE_STATUSES.join(', ')}`, 'INVALID_ARGUMENT');
       const opened = await openConfiguredStore(opts.config, { index: 'required' });
       try {
         const rows = await allReleases(opened.store, opts.status as ImageStatus | undefined);

@@ -8,7 +8,8 @@ import {
   resolveReference,
   type Resolution,
 } from '../../registries/index.js';
-import { CommandError, EXIT } from '../exit-codes.js';
+import { CommandError } from '../exit-codes.js';
+import { warn } from '../output.js';
 
 interface ResolveOptions {
   registriesDir?: string;
@@ -41,29 +42,33 @@ reference, an invalid reference).`,
     .action(async (reference: string | undefined, opts: ResolveOptions) => {
       const dir = opts.registriesDir ?? loadDaemonConfig(opts.config).config.registriesDir;
       const loaded = await loadRegistriesDir(dir);
-      for (const w of loaded.warnings) console.error(`warning: ${formatProblem(w)}`);
+      for (const w of loaded.warnings) warn(formatProblem(w));
       if (opts.check) return check(dir, loaded.errors.map(formatProblem), opts.json);
-      if (reference === undefined) throw new CommandError('a reference is needed (or --check)', EXIT.USAGE);
+      if (reference === undefined) throw new CommandError('a reference is needed (or --check)', 'USAGE');
       if (!loaded.config) {
-        throw new CommandError(`registries.d is invalid:\n${loaded.errors.map(formatProblem).join('\n')}`);
+        throw new CommandError(
+          `registries.d is invalid:\n${loaded.errors.map(formatProblem).join('\n')}`,
+          'REGISTRIES_INVALID',
+        );
       }
       let ref;
       try {
         ref = parseNormalizedReference(reference);
       } catch (err) {
         if (!(err instanceof ReferenceError)) throw err;
-        throw new CommandError(`invalid reference "${reference}": ${err.message}`, EXIT.USAGE);
+        throw new CommandError(`invalid reference "${reference}": ${err.message}`, 'INVALID_ARGUMENT');
       }
       const resolution = resolveReference(loaded.config, ref);
       console.log(opts.json ? JSON.stringify(resolution, null, 2) : describe(resolution));
-      if (resolution.errors.length) throw new CommandError(resolution.errors.join('\n'));
+      if (resolution.errors.length)
+        throw new CommandError(resolution.errors.join('\n'), 'LOOKASIDE_UNUSABLE');
     });
 }
 
 function check(dir: string, errors: string[], json: boolean | undefined): void {
   if (json) console.log(JSON.stringify({ dir, valid: errors.length === 0, errors }, null, 2));
   else if (!errors.length) console.log(`${dir}: valid`);
-  if (errors.length) throw new CommandError(errors.join('\n'));
+  if (errors.length) throw new CommandError(errors.join('\n'), 'REGISTRIES_INVALID');
 }
 
 function describe(r: Resolution): string {

@@ -17,7 +17,10 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run the daemon: HTTP API, registries.d watcher and import workers')
-    .option('--config <file>', 'daemon config file (default: $SIGMIRROR_CONFIG, else config/sigmirror.yaml)')
+    .option(
+      '--config <file>',
+      "daemon config file (default: $SIGMIRROR_CONFIG, else the installation's config/sigmirror.yaml)",
+    )
     .option('--no-workers', 'do not run import workers in this process')
     .addHelpText(
       'after',
@@ -34,7 +37,10 @@ ${DAEMON_EXIT_CODES}`,
   program
     .command('worker')
     .description('run import workers only (extra capacity beside `serve`; same config)')
-    .option('--config <file>', 'daemon config file (default: $SIGMIRROR_CONFIG, else config/sigmirror.yaml)')
+    .option(
+      '--config <file>',
+      "daemon config file (default: $SIGMIRROR_CONFIG, else the installation's config/sigmirror.yaml)",
+    )
     .addHelpText(
       'after',
       `

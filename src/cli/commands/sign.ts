@@ -11,7 +11,7 @@ import { buildPayload, readSigningKey, signPayload, SigningError } from '../../s
 import { imageKeyFromReference, imageKeyString, type ImageKey } from '../../store/index.js';
 import { VERSION } from '../../version.js';
 import { digestFromOptions } from '../digest-option.js';
-import { CommandError, EXIT } from '../exit-codes.js';
+import { CommandError } from '../exit-codes.js';
 
 interface SignOptions {
   key: string;
@@ -61,14 +61,17 @@ Exit codes: 0 signed (and uploaded); 1 signing or upload failed; 2 invalid argum
     )
     .action(async (opts: SignOptions) => {
       if (!opts.output && !opts.upload)
-        throw new CommandError('give -o FILE, --upload URL, or both', EXIT.USAGE);
+        throw new CommandError('give -o FILE, --upload URL, or both', 'USAGE');
       const digest = await digestFromOptions(opts);
       const identity = checkIdentity(opts.identity);
       const passphrase = opts.passphraseFile
         ? (await readText(opts.passphraseFile, 'passphrase file')).split(/\r?\n/)[0]
         : undefined;
       const keyBytes = await readFile(opts.key).catch((err: NodeJS.ErrnoException) => {
-        throw new CommandError(`cannot read private key ${opts.key}: ${err.code ?? err.message}`, EXIT.USAGE);
+        throw new CommandError(
+          `cannot read private key ${opts.key}: ${err.code ?? err.message}`,
+          'UNREADABLE_FILE',
+        );
       });
       let signature: Uint8Array;
       try {
@@ -81,10 +84,13 @@ Exit codes: 0 signed (and uploaded); 1 signing or upload failed; 2 invalid argum
         });
         signature = await signPayload(payload, key);
       } catch (err) {
-        if (err instanceof SigningError) throw new CommandError(err.message, EXIT.FAILURE);
+        if (err instanceof SigningError) throw new CommandError(err.message, 'SIGNING_FAILED');
         throw err;
       }
-      if (opts.output) await writeFile(opts.output, signature);
+      if (opts.output)
+        await writeFile(opts.output, signature).catch((err: NodeJS.ErrnoException) => {
+          throw new CommandError(`cannot write ${opts.output}: ${err.code ?? err.message}`, 'WRITE_FAILED');
+        });
       const uploaded = opts.upload ? await upload(opts, identity, digest, signature) : undefined;
       if (opts.json)
         console.log(
@@ -104,7 +110,7 @@ Exit codes: 0 signed (and uploaded); 1 signing or upload failed; 2 invalid argum
 
 async function readText(file: string, what: string): Promise<string> {
   return readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new CommandError(`cannot read ${what} ${file}: ${err.code ?? err.message}`, EXIT.USAGE);
+    throw new CommandError(`cannot read ${what} ${file}: ${err.code ?? err.message}`, 'UNREADABLE_FILE');
   });
 }
 
@@ -114,7 +120,8 @@ function checkIdentity(identity: string): string {
     parseNormalizedReference(identity);
     return identity;
   } catch (err) {
-    if (err instanceof ReferenceError) throw new CommandError(`--identity: ${err.message}`, EXIT.USAGE);
+    if (err instanceof ReferenceError)
+      throw new CommandError(`--identity: ${err.message}`, 'INVALID_ARGUMENT');
     throw err;
   }
 }
@@ -134,25 +141,25 @@ async function upload(
       image = { registry: ref.domain, repository: ref.path, digest };
     }
   } catch (err) {
-    if (err instanceof ReferenceError) throw new CommandError(`--image: ${err.message}`, EXIT.USAGE);
+    if (err instanceof ReferenceError) throw new CommandError(`--image: ${err.message}`, 'INVALID_ARGUMENT');
     throw err;
   }
   if (image.digest !== digest)
     throw new CommandError(
       `--image ${imageKeyString(image)} names another digest than the signed ${digest}`,
-      EXIT.USAGE,
+      'INVALID_ARGUMENT',
     );
   const token = opts.tokenFile
     ? (await readText(opts.tokenFile, 'token file')).trim()
     : process.env.SIGMIRROR_TOKEN?.trim();
   if (!token)
-    throw new CommandError('--upload needs a token: --token-file FILE or $SIGMIRROR_TOKEN', EXIT.USAGE);
+    throw new CommandError('--upload needs a token: --token-file FILE or $SIGMIRROR_TOKEN', 'USAGE');
   let base: URL;
   try {
     base = new URL(opts.upload!);
     if (!['http:', 'https:'].includes(base.protocol)) throw new Error('not http(s)');
   } catch {
-    throw new CommandError(`--upload: "${opts.upload}" is not an http(s) URL`, EXIT.USAGE);
+    throw new CommandError(`--upload: "${opts.upload}" is not an http(s) URL`, 'INVALID_ARGUMENT');
   }
   const name = `${digest}@${randomBytes(16).toString('hex')}`;
   const url = new URL(
@@ -175,12 +182,13 @@ async function upload(
       bodyTimeout: UPLOAD_TIMEOUT_MS,
     });
   } catch (err) {
-    throw new CommandError(`upload to ${url.origin} failed: ${(err as Error).message}`);
+    throw new CommandError(`upload to ${url.origin} failed: ${(err as Error).message}`, 'UPLOAD_FAILED');
   }
   const text = await response.body.text();
   if (response.statusCode !== 201)
     throw new CommandError(
       `upload to ${url.origin} failed: HTTP ${response.statusCode} ${text.slice(0, 500)}`,
+      'UPLOAD_FAILED',
     );
   return { name, location: new URL(String(response.headers.location ?? url.pathname), url).href };
 }

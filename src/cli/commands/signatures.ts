@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { ReferenceError } from '../../reference/index.js';
 import { imageKeyFromReference, imageKeyString } from '../../store/index.js';
-import { CommandError, EXIT } from '../exit-codes.js';
+import { CommandError } from '../exit-codes.js';
 import { openConfiguredStore } from '../store.js';
 
 interface RemoveOptions {
@@ -54,11 +54,11 @@ Exit codes: 0 removed (or nothing to remove); 1 not confirmed; 2 invalid argumen
       try {
         image = imageKeyFromReference(reference);
       } catch (err) {
-        if (err instanceof ReferenceError) throw new CommandError(err.message, EXIT.USAGE);
+        if (err instanceof ReferenceError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
         throw err;
       }
       if (Boolean(opts.all) === Boolean(opts.index?.length))
-        throw new CommandError('give exactly one of --index and --all', EXIT.USAGE);
+        throw new CommandError('give exactly one of --index and --all', 'USAGE');
       const indices = opts.all ? ('all' as const) : parseIndices(opts.index!);
       const opened = await openConfiguredStore(opts.config, { index: 'optional' });
       const store = opened.store;
@@ -69,10 +69,15 @@ Exit codes: 0 removed (or nothing to remove); 1 not confirmed; 2 invalid argumen
         if (missing.length)
           throw new CommandError(
             `${imageKeyString(image)} has no signature-${missing.join(', signature-')}`,
-            EXIT.USAGE,
+            'SIGNATURE_UNKNOWN',
+          );
+        if (doomed.length && !opts.yes && !process.stdin.isTTY)
+          throw new CommandError(
+            'not confirmed (stdin is not a terminal: use --yes); nothing removed',
+            'NOT_CONFIRMED',
           );
         if (doomed.length && !opts.yes && !(await confirm(image, doomed)))
-          throw new CommandError('not confirmed; nothing removed', EXIT.FAILURE);
+          throw new CommandError('not confirmed; nothing removed', 'NOT_CONFIRMED');
         const removed = doomed.length ? await store.remove(image, indices) : 0;
         if (opts.json)
           console.log(JSON.stringify({ image: imageKeyString(image), removed, indices: doomed }, null, 2));
@@ -86,16 +91,12 @@ Exit codes: 0 removed (or nothing to remove); 1 not confirmed; 2 invalid argumen
 function parseIndices(values: string[]): number[] {
   return values.map((v) => {
     if (!/^[1-9][0-9]{0,5}$/.test(v))
-      throw new CommandError(`--index: "${v}" is not a signature index`, EXIT.USAGE);
+      throw new CommandError(`--index: "${v}" is not a signature index`, 'INVALID_ARGUMENT');
     return Number(v);
   });
 }
 
 async function confirm(image: Parameters<typeof imageKeyString>[0], indices: number[]): Promise<boolean> {
-  if (!process.stdin.isTTY) {
-    console.error('sigmirror: refusing to remove without confirmation: stdin is not a terminal (use --yes)');
-    return false;
-  }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const list = indices.map((i) => `signature-${i}`).join(', ');

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { ROLES, tokenHash, type Role } from '../../auth/index.js';
-import { CommandError, EXIT } from '../exit-codes.js';
+import { CommandError } from '../exit-codes.js';
 
 /** 32 random bytes: far beyond guessing, and short enough for a header. */
 const TOKEN_BYTES = 32;
@@ -39,9 +39,12 @@ Exit codes: 0 created; 2 an unknown role or an invalid name.`,
     .action((opts: { name: string; role: string[]; json?: boolean }) => {
       const bad = opts.role.filter((r) => !(ROLES as readonly string[]).includes(r));
       if (bad.length)
-        throw new CommandError(`unknown role ${bad.join(', ')} (roles: ${ROLES.join(', ')})`, EXIT.USAGE);
+        throw new CommandError(
+          `unknown role ${bad.join(', ')} (roles: ${ROLES.join(', ')})`,
+          'INVALID_ARGUMENT',
+        );
       if (!/^[A-Za-z0-9._-]{1,64}$/.test(opts.name))
-        throw new CommandError('--name: 1-64 of A-Z a-z 0-9 . _ -', EXIT.USAGE);
+        throw new CommandError('--name: 1-64 of A-Z a-z 0-9 . _ -', 'INVALID_ARGUMENT');
       const value = randomBytes(TOKEN_BYTES).toString('base64url');
       const entry = { name: opts.name, sha256: tokenHash(value), roles: opts.role as Role[] };
       if (opts.json) {

@@ -2,13 +2,15 @@
  * `sigmirror verify-blob`: checks one signature file like `skopeo standalone-verify`, with the
  * reasons spelled out. Exit 0 only for a trusted signature of the given digest and identity.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { ReferenceError } from '../../reference/index.js';
 import { expectedIdentityRule, KeyError, verifySignature } from '../../signature/index.js';
-import { loadKeyring } from '../../verification/index.js';
+import { describeOutcome, loadKeyring, signatureOutcome } from '../../verification/index.js';
 import { digestFromOptions } from '../digest-option.js';
 import { CommandError, EXIT } from '../exit-codes.js';
+import { warn } from '../output.js';
 
 interface VerifyBlobOptions {
   signature: string;
@@ -39,74 +41,58 @@ Examples:
     --digest sha256:<hex> --expected-identity registry.redhat.io/ubi9/ubi:latest
   sigmirror verify-blob --signature sig --public-key a.gpg --public-key b.asc --manifest manifest.json --json
 
+Prints the verdict in the words of \`sigmirror verify\` and POST /v1/verify: trusted (key,
+subkey, identity, digest), or rejected / unsupported with the stage that refused it and why.
 Exit codes: 0 the signature is trusted and matches; 1 it does not (the reason is printed);
 2 invalid arguments or unreadable files.`,
     )
     .action(async (opts: VerifyBlobOptions) => {
       const digest = await digestFromOptions(opts);
-      let validateSignedReference: (s: string) => string | undefined = () => undefined;
-      if (opts.expectedIdentity) {
-        try {
-          validateSignedReference = expectedIdentityRule(opts.expectedIdentity);
-        } catch (err) {
-          if (err instanceof ReferenceError)
-            throw new CommandError(`--expected-identity: ${err.message}`, EXIT.USAGE);
-          throw err;
-        }
-      }
+      const validateSignedReference = identityRule(opts.expectedIdentity);
       const keyring = await loadKeyring(opts.publicKey).catch((err: unknown) => {
-        if (err instanceof KeyError) throw new CommandError(err.message, EXIT.USAGE);
+        if (err instanceof KeyError) throw new CommandError(err.message, 'INVALID_KEY');
         throw err;
       });
       const bytes = await readFile(opts.signature).catch((err: NodeJS.ErrnoException) => {
         throw new CommandError(
           `cannot read signature file ${opts.signature}: ${err.code ?? err.message}`,
-          EXIT.USAGE,
+          'UNREADABLE_FILE',
         );
       });
-      const v = await verifySignature(bytes, {
-        keyring,
-        manifestDigest: digest,
-        validateSignedReference,
-        strict: opts.strict ?? false,
-      });
-      const report =
-        v.verdict === 'accepted'
-          ? {
-              verdict: 'accepted',
-              reason: null,
-              stage: null,
-              fingerprint: v.signature.keyFingerprint,
-              subkey: v.signature.subkeyFingerprint ?? null,
-              keyId: v.signature.keyId,
-              digest: v.signature.dockerManifestDigest,
-              identity: v.signature.dockerReference,
-              warnings: v.signature.warnings,
-            }
-          : {
-              verdict: 'rejected',
-              reason: v.reason,
-              stage: v.stage,
-              fingerprint: v.keyFingerprint ?? null,
-              subkey: v.subkeyFingerprint ?? null,
-              keyId: v.keyId ?? null,
-              digest: v.untrusted?.untrustedDockerManifestDigest ?? null,
-              identity: v.untrusted?.untrustedDockerReference ?? null,
-              warnings: v.warnings,
-            };
-      if (opts.json) console.log(JSON.stringify(report, null, 2));
-      for (const warning of report.warnings) console.error(`sigmirror: warning: ${warning}`);
-      if (v.verdict === 'accepted') {
-        if (!opts.json) {
-          const s = v.signature;
-          const subkey = s.subkeyFingerprint ? ` (subkey ${s.subkeyFingerprint})` : '';
-          console.log(
-            `Signature verified: key ${s.keyFingerprint}${subkey}, digest ${s.dockerManifestDigest}, identity ${s.dockerReference}`,
-          );
-        }
-        return;
+      const outcome = signatureOutcome(
+        await verifySignature(bytes, {
+          keyring,
+          manifestDigest: digest,
+          validateSignedReference,
+          strict: opts.strict ?? false,
+        }),
+      );
+      if (opts.json) {
+        const report = {
+          signature: opts.signature,
+          sha256: sha256(bytes),
+          expectedIdentity: opts.expectedIdentity ?? null,
+          ...outcome,
+        };
+        console.log(JSON.stringify(report, null, 2));
+      } else {
+        console.log(describeOutcome(outcome));
+        for (const warning of outcome.warnings) warn(warning);
       }
-      if (!opts.json) console.error(`sigmirror: signature rejected (${v.stage}): ${v.reason}`);
-      process.exitCode = EXIT.FAILURE;
+      if (outcome.verdict !== 'trusted') process.exitCode = EXIT.FAILURE;
     });
 }
+
+/** The identity check for --expected-identity; without it, any signed identity passes. */
+function identityRule(expected: string | undefined): (signed: string) => string | undefined {
+  if (expected === undefined) return () => undefined;
+  try {
+    return expectedIdentityRule(expected);
+  } catch (err) {
+    if (err instanceof ReferenceError)
+      throw new CommandError(`--expected-identity: ${err.message}`, 'INVALID_ARGUMENT');
+    throw err;
+  }
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

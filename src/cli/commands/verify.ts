@@ -8,12 +8,15 @@ import { ReferenceError } from '../../reference/index.js';
 import { expectedIdentityRule, KeyError } from '../../signature/index.js';
 import { imageKeyFromReference, imageKeyString } from '../../store/index.js';
 import {
+  describeOutcome,
+  ImageUnknownError,
   loadKeyring,
   saveVerification,
   verifyImage,
   type ImageVerification,
 } from '../../verification/index.js';
 import { CommandError, EXIT } from '../exit-codes.js';
+import { warn } from '../output.js';
 import { openConfiguredStore } from '../store.js';
 
 interface VerifyOptions {
@@ -44,9 +47,11 @@ Examples:
     --expected-identity registry.redhat.io/ubi9/ubi:latest --public-key /etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release
   sigmirror verify quay.io/ns/app@sha256:<hex> --expected-identity quay.io/ns/app:v1 --public-key k.asc --save --json
 
-A failed check is recorded as failed Trusted/ForImage conditions; verify never deletes signatures
-(that is \`sigmirror signatures remove\`).
-Exit codes: 0 at least one signature is trusted for the identity; 1 none is; 2 invalid arguments.`,
+Each signature's verdict is trusted, rejected or unsupported, with the stage that refused it and
+why (the words of POST /v1/verify; see docs/verify.md). A failed check is recorded as failed
+Trusted/ForImage conditions; verify never deletes signatures (that is \`sigmirror signatures remove\`).
+Exit codes: 0 at least one signature is trusted for the identity; 1 none is (or the image has no
+signatures); 2 invalid arguments or keys; 3 the image is unknown to the store (IMAGE_UNKNOWN).`,
     )
     .action(async (reference: string, opts: VerifyOptions) => {
       let image;
@@ -54,11 +59,11 @@ Exit codes: 0 at least one signature is trusted for the identity; 1 none is; 2 i
         image = imageKeyFromReference(reference);
         expectedIdentityRule(opts.expectedIdentity);
       } catch (err) {
-        if (err instanceof ReferenceError) throw new CommandError(err.message, EXIT.USAGE);
+        if (err instanceof ReferenceError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
         throw err;
       }
       const keyring = await loadKeyring(opts.publicKey).catch((err: unknown) => {
-        if (err instanceof KeyError) throw new CommandError(err.message, EXIT.USAGE);
+        if (err instanceof KeyError) throw new CommandError(err.message, 'INVALID_KEY');
         throw err;
       });
       const opened = await openConfiguredStore(opts.config, { index: opts.save ? 'optional' : 'none' });
@@ -70,6 +75,13 @@ Exit codes: 0 at least one signature is trusted for the identity; 1 none is; 2 i
           keyring,
           expectedIdentity: opts.expectedIdentity,
           strict: opts.strict ?? false,
+        }).catch((err: unknown) => {
+          if (err instanceof ImageUnknownError)
+            throw new CommandError(
+              `${err.message}: import it first (\`sigmirror import ${imageKeyString(image)}\`)`,
+              'IMAGE_UNKNOWN',
+            );
+          throw err;
         });
         if (opts.save) await saveVerification(store, result, `cli:${userInfo().username}`);
         if (opts.json)
@@ -86,17 +98,10 @@ Exit codes: 0 at least one signature is trusted for the identity; 1 none is; 2 i
 
 function print(result: ImageVerification, saved: boolean): void {
   const name = imageKeyString(result.image);
-  if (result.signatures.length === 0) {
-    console.error(`sigmirror: ${name} has no stored signatures`);
-    return;
-  }
+  if (result.signatures.length === 0) warn(`${name} has no stored signatures`);
   for (const s of result.signatures) {
-    const key = s.keyFingerprint
-      ? ` key ${s.keyFingerprint}${s.subkeyFingerprint ? ` (subkey ${s.subkeyFingerprint})` : ''}`
-      : '';
-    const detail = s.verdict === 'trusted' ? ` identity ${s.identity}` : `: ${s.reason}`;
-    console.log(`signature-${s.index}\t${s.verdict}${key}${detail}`);
-    for (const w of s.warnings) console.log(`signature-${s.index}\twarning: ${w}`);
+    console.log(`signature-${s.index}\t${describeOutcome(s)}`);
+    for (const w of s.warnings) warn(`signature-${s.index}: ${w}`);
   }
   const verdict = result.verified ? 'verified' : 'NOT verified';
   console.log(`${name} is ${verdict} for ${result.expectedIdentity}${saved ? ' (verdicts saved)' : ''}`);

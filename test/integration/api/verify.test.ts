@@ -119,3 +119,16 @@ test('bad requests are 400 with the reason', async (t) => {
     errors: [{ detail: 'give exactly one of "keys" (configured key names) and "publicKeys" (armored keys)' }],
   });
 });
+
+test('an image the store does not know is 404, as `sigmirror verify` exits 3', async (t) => {
+  const a = await api(t);
+  if (!a) return;
+  const other = `docker.io/testing/manifest@sha256:${'e'.repeat(64)}`;
+  const r = await post(
+    a.base,
+    { reference: other, expectedIdentity: 'testing/manifest', keys: ['containers'] },
+    bearer('reader'),
+  );
+  t.is(r.status, 404);
+  t.deepEqual(await r.json(), { errors: [{ code: 'NOT_FOUND', message: `no image ${other} is stored` }] });
+});

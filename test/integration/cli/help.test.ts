@@ -55,6 +55,7 @@ test('the walk sees every command and subcommand', (t) => {
       'release configmap',
       'release verify',
       'release list',
+      'version',
     ],
   );
 });

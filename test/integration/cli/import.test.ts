@@ -12,7 +12,7 @@ test('import without a reachable Redis exits 1 saying where it looked', async (t
   t.is(r.code, 1);
   t.is(
     r.stderr,
-    'sigmirror: no Redis answers at redis://127.0.0.1:1: start `sigmirror serve` or set redis.url in the config\n',
+    'sigmirror: no Redis answers at redis://127.0.0.1:1 (prefix sigmirror): start `sigmirror serve` or set redis.url in the config\n',
   );
 });
 

@@ -75,7 +75,7 @@ test('an invalid directory exits 1 listing the errors; warnings go to stderr', a
   t.is(r.stdout, '');
   t.is(
     r.stderr,
-    `warning: ${dir}/a.yaml:4: unknown key "lookasid" in docker.x.io is ignored (did you mean "lookaside"?)\n` +
+    `sigmirror: warning: ${dir}/a.yaml:4: unknown key "lookasid" in docker.x.io is ignored (did you mean "lookaside"?)\n` +
       `sigmirror: registries.d is invalid:\n${dir}/b.yaml:2: Error parsing signature storage configuration: "docker" namespace "x.io" defined both in "${dir}/a.yaml" (line 2) and "${dir}/b.yaml" (line 2)\n`,
   );
 });
@@ -105,8 +105,26 @@ test('an unusable URL for the reference prints the resolution and exits 1 with t
   const r = sigmirror(['resolve', 'x.io/app', '--registries-dir', dir, '--json']);
   t.is(r.code, 1);
   t.is(JSON.parse(r.stdout).signatureBase, null);
+  const [warning, error] = r.stderr
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as unknown);
+  t.like(warning, {
+    warning: {
+      message: `${dir}/a.yaml:2: scope "x.io" lookaside: Invalid signature storage URL http://h:bad/: parse "http://h:bad/": invalid port ":bad" after host (references using this scope will fail)`,
+    },
+  });
+  t.deepEqual(error, {
+    error: {
+      code: 'LOOKASIDE_UNUSABLE',
+      message:
+        'Invalid signature storage URL http://h:bad/: parse "http://h:bad/": invalid port ":bad" after host',
+    },
+  });
+  const text = sigmirror(['resolve', 'x.io/app', '--registries-dir', dir]);
+  t.is(text.code, 1);
   t.true(
-    r.stderr.endsWith(
+    text.stderr.endsWith(
       'sigmirror: Invalid signature storage URL http://h:bad/: parse "http://h:bad/": invalid port ":bad" after host\n',
     ),
   );

@@ -61,8 +61,8 @@ test('verify reports every signature and exits 0 when one is trusted', async (t)
   t.is(
     r.stdout,
     [
-      "signature-1\trejected key 08CD26E446E2E95249B7A405E932F44B23E8DD43: payload is not JSON: Unexpected token 'T'",
-      'signature-2\ttrusted key 08CD26E446E2E95249B7A405E932F44B23E8DD43 identity testing/manifest:latest',
+      "signature-1\trejected (payload) key 08CD26E446E2E95249B7A405E932F44B23E8DD43: payload is not JSON: Unexpected token 'T'",
+      `signature-2\ttrusted key 08CD26E446E2E95249B7A405E932F44B23E8DD43 identity testing/manifest:latest digest ${IMAGE.digest}`,
       `${REF} is verified for testing/manifest:latest`,
       '',
     ].join('\n'),
@@ -91,6 +91,34 @@ test('verify exits 1 when no signature is trusted for the identity', async (t) =
     out.signatures[1]!.reason,
     'Docker reference testing/manifest:latest does not match testing/manifest:other',
   );
+});
+
+test('verify of an image the store does not know: IMAGE_UNKNOWN, exit 3; a known unsigned one: exit 1', async (t) => {
+  const { config, store } = await setup(t);
+  const other = `docker.io/testing/manifest@sha256:${'e'.repeat(64)}`;
+  const args = [
+    'verify',
+    other,
+    '--expected-identity',
+    'testing/manifest',
+    '--public-key',
+    KEY,
+    '--config',
+    config,
+  ];
+  const r = await sigmirrorAsync(args);
+  t.is(r.code, 3);
+  t.is(r.stdout, '');
+  t.is(r.stderr, `sigmirror: no image ${other} is stored: import it first (\`sigmirror import ${other}\`)\n`);
+  const json = await sigmirrorAsync([...args, '--json']);
+  t.is(json.code, 3);
+  t.is(json.stdout, '');
+  t.like(JSON.parse(json.stderr), { error: { code: 'IMAGE_UNKNOWN' } });
+  await store.append({ ...IMAGE, digest: `sha256:${'e'.repeat(64)}` }, [], { origin: 'import' });
+  const unsigned = await sigmirrorAsync(args);
+  t.is(unsigned.code, 1);
+  t.is(unsigned.stderr, `sigmirror: warning: ${other} has no stored signatures\n`);
+  t.is(unsigned.stdout, `${other} is NOT verified for testing/manifest\n`);
 });
 
 test('--save appends Trusted/ForImage records; a failed check is recorded, nothing is deleted', async (t) => {
@@ -136,10 +164,7 @@ test('signatures remove: refuses without confirmation, removes with --yes and re
   const { config, store } = await setup(t);
   const refused = await sigmirrorAsync(['signatures', 'remove', REF, '--index', '1', '--config', config]);
   t.is(refused.code, 1);
-  t.is(
-    refused.stderr,
-    'sigmirror: refusing to remove without confirmation: stdin is not a terminal (use --yes)\nsigmirror: not confirmed; nothing removed\n',
-  );
+  t.is(refused.stderr, 'sigmirror: not confirmed (stdin is not a terminal: use --yes); nothing removed\n');
   t.is((await store.list(IMAGE)).length, 2);
   const missing = await sigmirrorAsync([
     'signatures',
@@ -213,7 +238,7 @@ test('images list, describe and reindex show what the store and its index hold',
     '--config',
     config,
   ]);
-  t.is(unknown.code, 1);
+  t.is(unknown.code, 3);
   t.is(unknown.stderr, `sigmirror: docker.io/x/y@sha256:${'e'.repeat(64)}: no such image in the store\n`);
   const re = await sigmirrorAsync(['images', 'reindex', '--config', config]);
   t.is(re.code, 0, re.stderr);

@@ -3,11 +3,14 @@
  * security headers, login redirects, cookie and role checks, escaping of attacker-controlled
  * signature claims (exact bytes), and cursor paging links.
  */
-import test from 'ava';
+import path from 'node:path';
+import test, { type ExecutionContext } from 'ava';
 import * as openpgp from 'openpgp';
+import { tokenHash } from '../../../src/auth/index.js';
 import { signatureMetadata } from '../../../src/signature/index.js';
 import type { ImageKey } from '../../../src/store/index.js';
 import { TOKENS, bearer, startApi } from '../../helpers/api.js';
+import { tempDir, writeTree } from '../../helpers/tmp.js';
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
@@ -18,6 +21,16 @@ const cookie = (role: keyof typeof TOKENS) => ({
 });
 const get = (base: string, path: string, headers: Record<string, string> = {}) =>
   fetch(`${base}${path}`, { headers, redirect: 'manual' });
+
+/** The API with auth.anonymousRead off: every page needs a token (startApi's tokens, in a file of our own). */
+async function startStrictApi(t: ExecutionContext) {
+  const dir = await tempDir(t);
+  const entries = Object.entries(TOKENS).map(
+    ([role, token]) => `  - name: ${role}-bot\n    sha256: ${tokenHash(token)}\n    roles: [${role}]\n`,
+  );
+  await writeTree(dir, { 'tokens.yaml': `tokens:\n${entries.join('')}` });
+  return startApi(t, { auth: { tokensFile: path.join(dir, 'tokens.yaml'), anonymousRead: false } });
+}
 
 /** Claims an attacker may put in a signature: markup, both quotes and an ampersand. */
 const EVIL = `<script>alert("x")</script>'&`;
@@ -39,7 +52,7 @@ async function signedClaims(digest: string, identity: string, creator: string): 
 }
 
 test('every console response carries the exact CSP, nosniff and no-referrer; assets are cached and typed', async (t) => {
-  const a = await startApi(t);
+  const a = await startStrictApi(t);
   if (!a) return;
   const answers = {
     page: await get(a.base, '/console', cookie('reader')),
@@ -82,8 +95,8 @@ test('every console response carries the exact CSP, nosniff and no-referrer; ass
   );
 });
 
-test('without a valid cookie pages go to the login page, which returns to them; a stale cookie says so', async (t) => {
-  const a = await startApi(t);
+test('anonymousRead off: without a valid cookie pages go to the login page, which returns to them; a stale cookie says so', async (t) => {
+  const a = await startStrictApi(t);
   if (!a) return;
   const anonymous = await get(a.base, '/console/images?status=failed&registry=docker.io');
   t.is(anonymous.status, 303);
@@ -117,8 +130,8 @@ test('without a valid cookie pages go to the login page, which returns to them; 
     );
 });
 
-test('the cookie or a Bearer token authenticates pages; reader (or admin) is needed; actions follow the roles', async (t) => {
-  const a = await startApi(t);
+test('anonymousRead off: the cookie or a Bearer token authenticates pages; reader (or admin) is needed; actions follow the roles', async (t) => {
+  const a = await startStrictApi(t);
   if (!a) return;
   const image: ImageKey = {
     registry: 'docker.io',
@@ -319,4 +332,72 @@ test('the images table filters and pages with cursor links; each row links to it
   );
   t.regex(overview, /id="count-unverified">\s*<span class="count">4<\/span>/);
   t.regex(overview, /id="count-total"\s*><span class="count">4<\/span>/);
+});
+
+const BUSYBOX: ImageKey = {
+  registry: 'docker.io',
+  repository: 'library/busybox',
+  digest: `sha256:${HEX('b')}`,
+};
+const BUSYBOX_PAGE = `/console/images/docker.io/library/busybox@sha256:${HEX('b')}`;
+
+test('anonymousRead on (the default): pages read without a token; actions ask for one', async (t) => {
+  const a = await startApi(t);
+  if (!a) return;
+  await a.store.append(BUSYBOX, [{ bytes: Buffer.from('opaque signature') }], { origin: 'import' });
+  for (const path of ['/console', '/console/images', BUSYBOX_PAGE]) {
+    const r = await get(a.base, path);
+    t.is(r.status, 200, path);
+    const html = await r.text();
+    t.true(html.includes('<span class="who" id="visitor">read-only, not signed in</span>'), path);
+    t.true(
+      html.includes(`<a id="sign-in" href="/console/login?next=${encodeURIComponent(path)}">Sign in</a>`),
+      path,
+    );
+    t.false(html.includes('id="no-tokens"'), 'tokens are configured');
+  }
+  const image = await (await get(a.base, BUSYBOX_PAGE)).text();
+  const login = `/console/login?next=${encodeURIComponent(BUSYBOX_PAGE)}`;
+  t.true(image.includes(`Re-import needs a token with the importer role: <a href="${login}">sign in</a>.`));
+  t.true(
+    image.includes(`Saved verification needs a token with the auditor role: <a href="${login}">sign in</a>.`),
+  );
+  t.false(image.includes('id="reimport"'));
+  t.false(image.includes('id="verify"'));
+  const stale = await get(a.base, '/console', { cookie: 'sigmirror_console=revoked-token' });
+  t.is(stale.status, 200);
+  t.true((await stale.text()).includes('read-only, not signed in (the saved token was not accepted)'));
+  const signer = await get(a.base, '/console', cookie('signer'));
+  t.is(signer.status, 200, 'a token without the reader role reads as anyone may');
+  t.true((await signer.text()).includes('<strong>signer-bot</strong> (signer)'));
+  const asImporter = await (await get(a.base, BUSYBOX_PAGE, cookie('importer'))).text();
+  t.true(asImporter.includes('id="reimport"'));
+  t.is((await get(a.base, '/console', { authorization: 'Bearer nope' })).status, 401);
+});
+
+test('no tokens file: the login and image pages say how to create a token and configure auth.tokensFile', async (t) => {
+  const a = await startApi(t, { auth: { anonymousRead: true } });
+  if (!a) return;
+  await a.store.append(BUSYBOX, [{ bytes: Buffer.from('opaque signature') }], { origin: 'import' });
+  // Compared with whitespace collapsed: the markup is formatted source.
+  const steps = [
+    '<strong>This sigmirror accepts no API tokens</strong>: <code>auth.tokensFile</code> is not set',
+    '<code>sigmirror token create --name &lt;you&gt; --role admin</code> prints a token (once)',
+    'set <code>auth.tokensFile</code> to that file in the daemon configuration',
+    'Restart the daemon',
+  ];
+  const flat = async (path: string) => (await (await get(a.base, path)).text()).replace(/\s+/g, ' ');
+  for (const path of ['/console/login', BUSYBOX_PAGE]) {
+    const html = await flat(path);
+    t.true(html.includes('<div class="notice" id="no-tokens">'), path);
+    for (const step of steps) t.true(html.includes(step), `${path}: ${step}`);
+  }
+  const overview = await get(a.base, '/console');
+  t.is(overview.status, 200, 'reading needs no token');
+  const post = await fetch(`${a.base}/v1/imports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...bearer('importer') },
+    body: JSON.stringify({ references: [`docker.io/library/busybox@sha256:${HEX('b')}`] }),
+  });
+  t.is(post.status, 401, 'with no tokens file every token is refused');
 });

@@ -1,5 +1,5 @@
 /**
- * Policy evaluation over real signatures (../shared/vectors): each requirement kind, AND semantics,
+ * Policy evaluation over real signatures (test/fixtures/vectors): each requirement kind, AND semantics,
  * every way to give signedBy its keys, and every signedIdentity kind through signedBy.
  * containers-image/dir-img-valid/signature-1 is signed by public-key.gpg (08CD26E4…) for
  * testing/manifest:latest, manifest digest D.

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { RedisUrlError, sentinelOptions } from '../../../src/redis/index.js';
+import { RedisUrlError, redactRedisUrl, sentinelOptions } from '../../../src/redis/index.js';
 
 test('redis+sentinel:// URLs become ioredis Sentinel options', (t) => {
   t.is(sentinelOptions('redis://127.0.0.1:6379'), undefined);
@@ -28,4 +28,18 @@ test('malformed Sentinel URLs are errors that hide the password', (t) => {
   t.throws(() => sentinelOptions('redis+sentinel://s1/m'), {
     message: 'invalid Sentinel address "s1" (host:port)',
   });
+});
+
+test('URLs in messages lose every password, and nothing else', (t) => {
+  t.is(redactRedisUrl('redis://:s3cret@10.0.0.1:6379/0'), 'redis://:***@10.0.0.1:6379/0');
+  t.is(redactRedisUrl('rediss://user:pw@h:6380'), 'rediss://user:***@h:6380');
+  t.is(
+    redactRedisUrl('redis+sentinel://:a@s1:26379,s2:26379/m?db=1&sentinelPassword=b'),
+    'redis+sentinel://:***@s1:26379,s2:26379/m?db=1&sentinelPassword=***',
+  );
+  t.is(
+    redactRedisUrl('redis+socket:///srv/sigmirror/var/redis/redis.sock'),
+    'redis+socket:///srv/sigmirror/var/redis/redis.sock',
+  );
+  t.is(redactRedisUrl('redis://127.0.0.1:6379'), 'redis://127.0.0.1:6379');
 });

@@ -1,5 +1,5 @@
 /**
- * Every row of ../shared/vectors/expectations.tsv: the verdict real tools gave (gpg 2.2.40,
+ * Every row of test/fixtures/vectors/expectations.tsv: the verdict real tools gave (gpg 2.2.40,
  * skopeo 1.9.3, clock 2026-11-24) must be sigmirror's, for the reason they gave. The one
  * deliberate difference is listed in OVERRIDES with its evidence.
  */
