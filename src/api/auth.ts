@@ -8,6 +8,9 @@ import type { Principal, Role, TokenSet } from '../auth/index.js';
 import { ApiError } from './errors.js';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="sigmirror"' };
+/** Why every token is refused on a daemon that has none, and how to make one. */
+export const NO_TOKENS_CONFIGURED =
+  'no API tokens are configured (auth.tokensFile is unset or lists none): create one with `sigmirror token create --name <you> --role admin`, add its entry to a tokens file and set auth.tokensFile';
 
 /** What the auth middleware needs: the tokens in force and the anonymous-read switch. */
 export interface AuthDeps {
@@ -20,6 +23,8 @@ export function principalOf(authorization: string | undefined, tokens: TokenSet)
   if (!authorization) return undefined;
   const match = /^Bearer ([^\s]+)$/i.exec(authorization);
   const principal = match ? tokens.authenticate(match[1]!) : undefined;
+  if (!principal && tokens.size === 0)
+    throw new ApiError('UNAUTHORIZED', NO_TOKENS_CONFIGURED, undefined, CHALLENGE);
   if (!principal) throw new ApiError('UNAUTHORIZED', 'invalid or unknown bearer token', undefined, CHALLENGE);
   return principal;
 }

@@ -6,7 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { issueError, parseYamlSource, YamlSourceError } from '../yaml-source/index.js';
+import { parseYamlSource, schemaError, YamlSourceError, type YamlProblem } from '../yaml-source/index.js';
 
 /** Roles, with OpenShift's equivalents: reader (image-puller), signer (image-signer), auditor, importer, admin. */
 export const ROLES = ['reader', 'signer', 'auditor', 'importer', 'admin'] as const;
@@ -40,18 +40,18 @@ export class TokenSet {
   static parse(file: string, text: string): TokenSet {
     const source = parseYamlSource(file, text);
     const parsed = tokensFileSchema.safeParse(source.value ?? {});
-    if (!parsed.success) {
-      throw issueError(source, file, parsed.error.issues[0]!);
-    }
+    // Every mistake at once, each with its line, as for the daemon config.
+    if (!parsed.success) throw schemaError(source, file, parsed.error.issues);
     const names = new Set<string>();
-    return new TokenSet(
-      parsed.data.tokens.map((t, i) => {
-        if (names.has(t.name))
-          throw new YamlSourceError(file, source.lineOf(['tokens', i]), `duplicate token name "${t.name}"`);
-        names.add(t.name);
-        return { hash: Buffer.from(t.sha256, 'hex'), principal: { name: t.name, roles: new Set(t.roles) } };
-      }),
-    );
+    const duplicates: YamlProblem[] = [];
+    const entries = parsed.data.tokens.map((t, i) => {
+      if (names.has(t.name))
+        duplicates.push({ line: source.lineOf(['tokens', i]), detail: `duplicate token name "${t.name}"` });
+      names.add(t.name);
+      return { hash: Buffer.from(t.sha256, 'hex'), principal: { name: t.name, roles: new Set(t.roles) } };
+    });
+    if (duplicates.length) throw YamlSourceError.of(file, duplicates);
+    return new TokenSet(entries);
   }
 
   /**

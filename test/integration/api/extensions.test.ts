@@ -168,3 +168,22 @@ test('auth, names, digests and size limits', async (t) => {
     1,
   );
 });
+
+test('a daemon without tokens tells whoever presents one how to configure them', async (t) => {
+  const api = await startApi(t, { auth: { anonymousRead: true } });
+  if (!api) return;
+  const r = await fetch(`${api.base}${PATH}`, {
+    method: 'PUT',
+    headers: { authorization: 'Bearer anything' },
+  });
+  t.is(r.status, 401);
+  t.deepEqual(await r.json(), {
+    errors: [
+      {
+        code: 'UNAUTHORIZED',
+        message:
+          'no API tokens are configured (auth.tokensFile is unset or lists none): create one with `sigmirror token create --name <you> --role admin`, add its entry to a tokens file and set auth.tokensFile',
+      },
+    ],
+  });
+});

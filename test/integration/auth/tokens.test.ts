@@ -71,3 +71,19 @@ test('the watcher applies a changed file and keeps the old tokens on a broken ed
   t.truthy(w.current().authenticate('two'), 'the previous tokens stay in force');
   t.false(w.error()!.includes('two'));
 });
+
+test('a tokens file with several mistakes names every one with its line', (t) => {
+  const text = `tokens:\n  - name: a\n    sha256: hunter2\n    roles: [reader]\n  - name: b\n    sha256: ${'b'.repeat(64)}\n    roles: [root]\n  - name: b\n    sha256: ${'c'.repeat(64)}\n    roles: [reader]\n`;
+  const err = t.throws(() => TokenSet.parse('t.yaml', text));
+  t.is(
+    err!.message,
+    [
+      't.yaml:3: tokens.0.sha256: expected the sha256 of the token as 64 lowercase hex',
+      't.yaml:7: tokens.1.roles.0: Invalid option: expected one of "reader"|"signer"|"auditor"|"importer"|"admin"',
+    ].join('\n'),
+  );
+  const dup = t.throws(() =>
+    TokenSet.parse('t.yaml', text.replace('hunter2', 'a'.repeat(64)).replace('[root]', '[admin]')),
+  );
+  t.is(dup!.message, 't.yaml:8: duplicate token name "b"');
+});
