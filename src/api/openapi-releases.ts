@@ -3,7 +3,9 @@
  * spread into ROUTES by src/api/openapi.ts, which checks them against its RouteDoc type (they are
  * `as const` here, so this file needs nothing from openapi.ts). Keep in sync with docs/releases.md.
  */
+import { bodyOf } from './openapi-bodies.js';
 import { ref, str, type Schema } from './openapi-schemas.js';
+import { releaseImportsBody } from './request-bodies.js';
 
 const json = (schema: Schema) => ({ 'application/json': schema });
 const text = { 'text/plain': { type: 'string' } };
@@ -83,15 +85,7 @@ export const RELEASE_ROUTES = [
     operationId: 'createReleaseImports',
     summary: 'enqueue imports of every signature of releases from release.signatureStores',
     auth: 'importer',
-    body: {
-      description: 'releases by digest (sha256:<hex>) or pullspec@sha256:<hex>, at most 1000',
-      content: json({
-        type: 'object',
-        required: ['digests'],
-        additionalProperties: false,
-        properties: { digests: { type: 'array', minItems: 1, maxItems: 1000, items: str } },
-      }),
-    },
+    body: bodyOf(releaseImportsBody),
     responses: {
       '202': { description: 'enqueued', content: json(RELEASE_JOBS) },
       '400': ERR('BAD_REQUEST: not {"digests":[…]} or a name without a sha256 digest'),

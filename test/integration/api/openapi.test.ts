@@ -7,7 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type Router from '@koa/router';
+import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import test, { type ExecutionContext } from 'ava';
 import { pino } from 'pino';
 import {
@@ -213,6 +215,23 @@ test('the document is well formed: declared path parameters, unique operation id
   t.true(refs.length > 0);
   t.deepEqual(
     refs.filter((name) => !(name in doc.components.schemas)),
+    [],
+  );
+});
+
+test('the served document is valid OpenAPI 3.1: 0 problems under redocly.yaml (recommended rules)', async (t) => {
+  const api = await daemonApi(t);
+  if (!api) return;
+  const config = await loadConfig({
+    configPath: fileURLToPath(new URL('../../../redocly.yaml', import.meta.url)),
+  });
+  const problems = await lintFromString({
+    source: JSON.stringify(api.doc),
+    absoluteRef: `${api.base}/openapi.json`,
+    config,
+  });
+  t.deepEqual(
+    problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`),
     [],
   );
 });
