@@ -19,10 +19,10 @@ const RELEASE_MIRROR_RESPONSES = {
     headers: ['ETag'],
   },
   '304': 'If-None-Match matched',
-  '401': { description: 'no or unknown token where anonymous reads are off', content: text },
-  '403': { description: 'the token lacks the reader role', content: text },
+  '401': ERR('no or unknown token where anonymous reads are off'),
+  '403': ERR('the token lacks the reader role'),
   '404': { description: 'no such signature (nor any after it): the CVO’s end of the list', content: text },
-  '503': { description: 'the store cannot answer (never a 404)', content: text },
+  '503': ERR('UNAVAILABLE: the store cannot answer (never a 404), with Cache-Control: no-store'),
 };
 
 const RELEASE_LIST: Schema = {

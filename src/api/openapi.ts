@@ -106,6 +106,9 @@ const MIRROR_RESPONSES = {
   },
   '304': 'If-None-Match matched',
   '404': { description: 'no such signature (nor any after it)', content: text },
+  '401': ERR('no or unknown token where anonymous reads are off'),
+  '403': ERR('the token lacks the reader role'),
+  '503': ERR('UNAVAILABLE: the store cannot answer (never a 404), with Cache-Control: no-store'),
 };
 
 const HTML = (description: string): ResponseDoc => ({
@@ -442,6 +445,14 @@ export const ROUTES: readonly RouteDoc[] = [
         content: text,
       },
     },
+  },
+  {
+    method: 'get',
+    path: '/docs/api',
+    operationId: 'apiDocs',
+    summary: 'this document as a page (server-rendered; the console’s stylesheet, no script)',
+    auth: 'public',
+    responses: { '200': HTML('the page') },
   },
   {
     method: 'get',
