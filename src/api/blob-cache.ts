@@ -31,6 +31,8 @@ export interface CachedBlob {
 
 /** Reads a key's current bytes from the store; undefined when it is gone. */
 export type BlobLoader = (key: string) => Promise<Uint8Array | undefined>;
+/** The same, blocking (a store of small local files); throws when the store cannot be read. */
+export type SyncBlobLoader = (key: string) => Uint8Array | undefined;
 
 export interface BlobCacheOptions {
   readonly maxBytes?: number | undefined;
@@ -78,7 +80,15 @@ export class BlobCache {
 
   /** Reads and hashes a blob the cache does not hold; undefined when the store has none. */
   async fetch(key: string): Promise<CachedBlob | undefined> {
-    const bytes = await this.load(key);
+    return this.loaded(key, await this.load(key));
+  }
+
+  /** `fetch` with a blocking loader: the miss path answers in the same tick. */
+  fetchSync(key: string, load: SyncBlobLoader): CachedBlob | undefined {
+    return this.loaded(key, load(key));
+  }
+
+  private loaded(key: string, bytes: Uint8Array | undefined): CachedBlob | undefined {
     if (!bytes) return undefined;
     const blob = { bytes: toBuffer(bytes), etag: strongEtag(bytes) };
     this.admit(key, blob);

@@ -55,6 +55,13 @@ export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): 
     const at = layout.locate(rest);
     return at ? deps.store.read(at.image, at.index) : undefined; // a store error rejects: 503
   }, deps.cache);
+  const { readSync } = deps.store;
+  const loadSync =
+    readSync &&
+    ((rest: string) => {
+      const at = layout.locate(rest);
+      return at ? readSync.call(deps.store, at.image, at.index) : undefined;
+    });
   const count = (method: string, status: number) => {
     deps.metrics?.httpRequests.inc({
       route: layout.route,
@@ -116,6 +123,15 @@ export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): 
     const rest = (req.url ?? '').split('?', 1)[0]!.slice(layout.prefix.length);
     const cached = cache.peek(rest);
     if (cached) return answer(req, res, cached);
+    if (loadSync) {
+      let blob: CachedBlob | undefined;
+      try {
+        blob = cache.fetchSync(rest, loadSync);
+      } catch (err) {
+        return storeFailed(req, res, err);
+      }
+      return answer(req, res, blob);
+    }
     cache.fetch(rest).then(
       (blob) => answer(req, res, blob),
       (err: unknown) => storeFailed(req, res, err),

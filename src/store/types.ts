@@ -119,6 +119,8 @@ export interface SignatureStore {
   list(image: ImageKey): Promise<readonly SignatureEntry[]>;
   /** The bytes of `signature-<index>`, or undefined when there is no such index. */
   read(image: ImageKey, index: number): Promise<Uint8Array | undefined>;
+  /** The same, blocking: only backends whose reads are small local files offer it (the mirror's miss path). */
+  readSync?(image: ImageKey, index: number): Uint8Array | undefined;
   /** Appends the signatures not yet present (same bytes = present); never renumbers. */
   append(image: ImageKey, signatures: readonly NewSignature[], provenance: Provenance): Promise<AppendResult>;
   /** Adds a verification record to one signature's history. Throws when the index does not exist. */
