@@ -1,6 +1,6 @@
 /**
  * Request bodies in /openapi.json, generated from the zod schemas the routes validate with
- * (request-bodies.ts): the `input` side (defaults optional), refinements described in words.
+ * (request-schemas.ts): the `input` side (defaults optional), refinements described in words.
  */
 import { z } from 'zod';
 import type { Schema } from './openapi-schemas.js';
@@ -18,4 +18,19 @@ export function bodyOf(schema: z.ZodType): {
 } {
   const json = jsonSchemaOf(schema);
   return { description: String(json.description ?? ''), content: { 'application/json': json } };
+}
+
+/** Query parameters from a zod object: one per key, its JSON Schema, required unless optional. */
+export function queryOf(schema: z.ZodObject): Schema[] {
+  const json = jsonSchemaOf(schema) as { properties?: Record<string, Schema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property as { description?: string } & Schema;
+    return {
+      name,
+      in: 'query',
+      required: json.required?.includes(name) ?? false,
+      ...(description !== undefined && { description }),
+      schema: rest,
+    };
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { bodyOf } from './openapi-bodies.js';
 import { ref, str, type Schema } from './openapi-schemas.js';
-import { releaseImportsBody } from './request-bodies.js';
+import { configMapQuery, releaseImportsBody, releasesQuery } from './request-schemas.js';
 
 const json = (schema: Schema) => ({ 'application/json': schema });
 const text = { 'text/plain': { type: 'string' } };
@@ -99,11 +99,7 @@ export const RELEASE_ROUTES = [
     operationId: 'listReleases',
     summary: 'the releases in the store with signature count and status (from the image index)',
     auth: 'read',
-    query: {
-      status: 'verified, failed, unverified or unsigned',
-      limit: 'rows per page, 1 to 1000 (default 100)',
-      cursor: 'the previous page’s next',
-    },
+    query: releasesQuery,
     responses: {
       '200': { description: 'a page', content: json(RELEASE_LIST) },
       '400': ERR('BAD_REQUEST: an invalid query parameter'),
@@ -116,7 +112,7 @@ export const RELEASE_ROUTES = [
     operationId: 'getReleaseConfigMap',
     summary: 'the signature ConfigMap a disconnected cluster applies, with every stored signature',
     auth: 'read',
-    query: { format: '`json` (default) or `yaml`' },
+    query: configMapQuery,
     responses: {
       '200': {
         description: 'the ConfigMap',

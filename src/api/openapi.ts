@@ -8,8 +8,9 @@ import type { Role } from '../auth/index.js';
 import { RELEASE_ROUTES } from './openapi-releases.js';
 import { SCHEMAS, ref, str, type Schema } from './openapi-schemas.js';
 import { MAX_SIGNATURE_INDEX } from './paths.js';
-import { bodyOf } from './openapi-bodies.js';
-import { importsBody, signaturePutBody, verifyBody } from './request-bodies.js';
+import { z } from 'zod';
+import { bodyOf, queryOf } from './openapi-bodies.js';
+import { imagesQuery, importsBody, signaturePutBody, verifyBody } from './request-schemas.js';
 import { EVENTS_MEDIA_TYPE, envelopeSchema } from '../notifications/index.js';
 
 type Method = 'get' | 'head' | 'put' | 'post' | 'delete' | 'patch';
@@ -29,7 +30,8 @@ export interface RouteDoc {
   readonly summary: string;
   /** `public`: no token; roles: a token with one of them (admin implies all); `read`: reader, or none with auth.anonymousRead. */
   readonly auth: 'public' | 'read' | Role | readonly Role[];
-  readonly query?: Readonly<Record<string, string>>;
+  /** Descriptions by name (strings), or the zod schema the route validates its query with. */
+  readonly query?: Readonly<Record<string, string>> | z.ZodObject;
   readonly body?: { readonly description: string; readonly content: Readonly<Record<string, Schema>> };
   readonly responses: Readonly<Record<string, ResponseDoc | string>>;
 }
@@ -137,13 +139,7 @@ const CONSOLE_ROUTES: readonly RouteDoc[] = [
     operationId: 'consoleImages',
     summary: 'web console: the image listing, filtered and paged as GET /v1/images',
     auth: 'reader',
-    query: {
-      status: 'verified, failed, unverified or unsigned',
-      registry: 'registry host[:port]',
-      repository: 'repository prefix',
-      limit: 'rows per page, 1 to 1000',
-      cursor: 'the next page link’s cursor',
-    },
+    query: imagesQuery,
     responses: { ...CONSOLE_PAGE_RESPONSES, '400': HTML('an invalid filter or cursor') },
   },
   {
@@ -367,13 +363,7 @@ export const ROUTES: readonly RouteDoc[] = [
     operationId: 'listImages',
     summary: 'known images with signature count and status, from the image index, in reference order',
     auth: 'read',
-    query: {
-      status: 'verified | failed | unverified | unsigned',
-      registry: 'only this registry',
-      repository: 'only repositories starting with this prefix',
-      limit: 'rows per page, 1-1000 (default 100)',
-      cursor: 'the `next` of the previous page',
-    },
+    query: imagesQuery,
     responses: {
       '200': { description: 'a page', content: json(ref('ImagePage')) },
       '400': ERR('BAD_REQUEST: an invalid query parameter'),
@@ -475,13 +465,16 @@ function operation(route: RouteDoc): Schema {
     const example = param.schema.type === 'integer' ? Number(param.example) : param.example;
     return { name, in: 'path', required: true, ...param, example };
   });
-  const queryParams = Object.entries(route.query ?? {}).map(([name, description]) => ({
-    name,
-    in: 'query',
-    required: false,
-    description,
-    schema: str,
-  }));
+  const queryParams =
+    route.query instanceof z.ZodObject
+      ? queryOf(route.query)
+      : Object.entries(route.query ?? {}).map(([name, description]) => ({
+          name,
+          in: 'query',
+          required: false,
+          description,
+          schema: str,
+        }));
   const role =
     route.auth === 'public'
       ? 'none'

@@ -6,7 +6,7 @@
 import { asSignatureBlob, describeUntrusted } from '../signature/index.js';
 import type { SignatureEntry } from '../store/index.js';
 import { ApiError } from './errors.js';
-import { signaturePutBody } from './request-bodies.js';
+import { signaturePutBody } from './request-schemas.js';
 
 /** `AtomicImageV1` (OpenShift's name) and empty are stored as `atomic`, the only type hosts accept. */
 const ATOMIC_ALIASES = new Set(['', 'atomic', 'AtomicImageV1']);

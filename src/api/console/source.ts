@@ -6,7 +6,7 @@
 import type { ImportProducer } from '../../queue/index.js';
 import type { RegistriesWatcher } from '../../registries/index.js';
 import type { SignatureStore } from '../../store/index.js';
-import { DEFAULT_PAGE } from '../routes/images.js';
+import { DEFAULT_PAGE } from '../request-schemas.js';
 import { RECENT_JOBS } from '../routes/status.js';
 import type { ConsoleData } from './data.js';
 import { recentJobsView, registriesView } from '../status-view.js';

@@ -6,31 +6,18 @@
  * and verification records.
  */
 import Router from '@koa/router';
-import { z } from 'zod';
-import { IMAGE_STATUSES, type SignatureStore } from '../../store/index.js';
+import type { SignatureStore } from '../../store/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { validateDigest, validateName } from '../paths.js';
+import { imagesQuery } from '../request-schemas.js';
 
 const PATH = /^\/v1\/images\/([^/]+)\/(.+)@([^/@]+)$/;
-/** Page sizes: the default and the cap. */
-export const DEFAULT_PAGE = 100;
-export const MAX_PAGE = 1000;
-/** Cursors are references; anything longer is not one of ours. */
-const MAX_CURSOR = 600;
-
-const querySchema = z.strictObject({
-  status: z.enum(IMAGE_STATUSES as ['verified', 'failed', 'unverified', 'unsigned']).optional(),
-  registry: z.string().min(1).max(255).optional(),
-  repository: z.string().min(1).max(255).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(DEFAULT_PAGE),
-  cursor: z.string().min(1).max(MAX_CURSOR).optional(),
-});
 
 export function imagesRoutes(deps: { store: SignatureStore; auth: AuthDeps }): Router {
   const router = new Router();
   router.get('/v1/images', requireRole(deps.auth, 'reader', true), async (ctx) => {
-    const parsed = querySchema.safeParse(ctx.query);
+    const parsed = imagesQuery.safeParse(ctx.query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ApiError(

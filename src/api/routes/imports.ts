@@ -6,7 +6,7 @@ import { imageKeyFromReference } from '../../store/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
-import { importsBody } from '../request-bodies.js';
+import { importsBody } from '../request-schemas.js';
 
 export function importsRoutes(deps: {
   producer: ImportProducer;

@@ -7,7 +7,6 @@
  * reads in a disconnected cluster, with every stored signature (JSON by default).
  */
 import Router from '@koa/router';
-import { z } from 'zod';
 import { QueueUnavailableError, type ImportProducer } from '../../queue/index.js';
 import {
   ConfigMapTooLargeError,
@@ -17,19 +16,13 @@ import {
   renderManifests,
   storedConfigMap,
 } from '../../release/index.js';
-import { IMAGE_STATUSES, releaseKey, type SignatureStore } from '../../store/index.js';
+import { releaseKey, type SignatureStore } from '../../store/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
 import { validateDigest } from '../paths.js';
-import { releaseImportsBody } from '../request-bodies.js';
+import { configMapQuery, releaseImportsBody, releasesQuery } from '../request-schemas.js';
 
-const listSchema = z.strictObject({
-  status: z.enum(IMAGE_STATUSES as ['verified', 'failed', 'unverified', 'unsigned']).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().min(1).max(600).optional(),
-});
-const configMapQuery = z.strictObject({ format: z.enum(['yaml', 'json']).default('json') });
 const CONTENT_TYPES = { yaml: 'application/yaml; charset=utf-8', json: 'application/json; charset=utf-8' };
 
 export interface ReleasesDeps {
@@ -65,7 +58,7 @@ export function releasesRoutes(deps: ReleasesDeps): Router {
     ctx.body = { jobs };
   });
   router.get('/v1/releases', requireRole(deps.auth, 'reader', true), async (ctx) => {
-    const parsed = listSchema.safeParse(ctx.query);
+    const parsed = releasesQuery.safeParse(ctx.query);
     if (!parsed.success)
       throw new ApiError('BAD_REQUEST', 'invalid query parameter', parsed.error.issues[0]?.message);
     const page = await listReleases(deps.store, parsed.data);

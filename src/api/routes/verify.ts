@@ -26,7 +26,7 @@ import {
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
-import { verifyBody } from '../request-bodies.js';
+import { verifyBody } from '../request-schemas.js';
 
 type VerifyBody = z.output<typeof verifyBody>;
 

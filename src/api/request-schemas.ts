@@ -1,10 +1,57 @@
 /**
- * The JSON request bodies the API takes, as zod schemas: the routes validate with them and
- * /openapi.json describes them with their JSON Schema (openapi.ts jsonSchemaOf), so the contract
- * cannot drift from the code. Refinements zod cannot express in JSON Schema are in `description`.
+ * The JSON request bodies and query strings the API takes, as zod schemas: the routes validate
+ * with them and /openapi.json describes them with their JSON Schema (openapi-bodies.ts), so the
+ * contract cannot drift from the code. Refinements JSON Schema cannot express are in `description`.
  */
 import { z } from 'zod';
 import { MAX_IMPORT_REFERENCES } from '../limits.js';
+import { IMAGE_STATUSES } from '../store/index.js';
+
+/** Page sizes: the default and the cap. */
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 1000;
+/** Cursors are references; anything longer is not one of ours. */
+const MAX_CURSOR = 600;
+
+const status = z
+  .enum(IMAGE_STATUSES as ['verified', 'failed', 'unverified', 'unsigned'])
+  .optional()
+  .meta({ description: 'only images with this status' });
+const limit = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_PAGE)
+  .default(DEFAULT_PAGE)
+  .meta({ description: `rows per page, 1 to ${MAX_PAGE} (default ${DEFAULT_PAGE})` });
+const cursor = z
+  .string()
+  .min(1)
+  .max(MAX_CURSOR)
+  .optional()
+  .meta({ description: 'the previous page’s `next`' });
+
+/** `GET /v1/images` (and the console's image listing). */
+export const imagesQuery = z.strictObject({
+  status,
+  registry: z.string().min(1).max(255).optional().meta({ description: 'only this registry (host[:port])' }),
+  repository: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .meta({ description: 'only repositories starting with this prefix' }),
+  limit,
+  cursor,
+});
+
+/** `GET /v1/releases`. */
+export const releasesQuery = z.strictObject({ status, limit, cursor });
+
+/** `GET /v1/releases/<digest>/configmap`. */
+export const configMapQuery = z.strictObject({
+  format: z.enum(['yaml', 'json']).default('json').meta({ description: 'the ConfigMap as JSON or YAML' }),
+});
 
 /** A name of 255, `@sha256:` and 64 hex: anything longer is not an image reference. */
 const REFERENCE_MAX = 255 + 8 + 64;
