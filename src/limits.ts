@@ -26,3 +26,10 @@ export const PER_HOST_CONCURRENCY = 8;
 export const MAX_REDIRECTS = 5;
 /** Largest API request body: a 4 MiB signature in base64 (a third more) inside its JSON. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/**
+ * The periodic resync looks for due images this many times per `import.resyncIntervalMs`, so an
+ * image is re-read at most 1/24 of the interval late (an hour, at the default of a day)...
+ */
+export const RESYNC_TICKS_PER_INTERVAL = 24;
+/** ...but never more often than this: each look reads every image's last-import time. */
+export const MIN_RESYNC_TICK_MS = 1_000;

@@ -61,10 +61,39 @@ test('a sweep spaces the images of one upstream host', async (t) => {
     registries: () => p.registries.current().config,
     spacingMs: 60_000,
     logger: pino({ level: 'silent' }),
+    // A day later: every image is due again.
+    intervalMs: 86_400_000,
+    now: () => Date.now() + 86_400_000,
   });
   t.is(r.images, 3);
   const delays = (await p.producer.queue.getJobs(['delayed', 'waiting']))
     .map((j) => j.opts.delay ?? 0)
     .sort((a, b) => a - b);
   t.deepEqual(delays, [0, 60_000, 120_000]);
+});
+
+test('a sweep enqueues only the images due: never imported, or imported an interval ago', async (t) => {
+  const up = await startUpstream(t);
+  const p = await startPipeline(t, { upstreamBase: up.base });
+  if (!p) return;
+  await p.worker.worker.pause();
+  for (const n of [1, 2]) await p.store.append(image(n), [{ bytes: SIG1 }], { origin: 'import' });
+  await p.store.append(image(3), [{ bytes: SIG2 }], { origin: 'upload' }); // never imported
+  const at = (ms: number) =>
+    sweep({
+      store: p.store,
+      producer: p.producer,
+      registries: () => p.registries.current().config,
+      intervalMs: 3_600_000,
+      spacingMs: 0,
+      logger: pino({ level: 'silent' }),
+      now: () => Date.now() + ms,
+    });
+  t.deepEqual(await at(0), { images: 1, current: 2 });
+  const queued = await p.producer.queue.getJobs(['delayed', 'waiting']);
+  t.deepEqual(
+    queued.map((j) => j.data.repository),
+    ['ns/app3'],
+  );
+  t.deepEqual(await at(3_600_000), { images: 3, current: 0 });
 });
