@@ -33,3 +33,8 @@ export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 export const RESYNC_TICKS_PER_INTERVAL = 24;
 /** ...but never more often than this: each look reads every image's last-import time. */
 export const MIN_RESYNC_TICK_MS = 1_000;
+/**
+ * A temp file in the served tree older than this is a crash's leftover whatever its name says:
+ * writing one (at most 4 MiB, one fsync) takes milliseconds; a stalled disk still far less.
+ */
+export const STALE_TEMP_MS = 10 * 60_000;
