@@ -222,12 +222,11 @@ function rebuildIndexIfMissing(store: SignatureStore, index: ImageIndex, logger:
 /** A crash's temp files leave the served tree, in the background: readiness never waits for it. */
 function sweepLeftovers(root: string, logger: Logger): void {
   void sweepCrashLeftovers(root)
-    .then(({ removed }) => {
-      if (removed.length)
-        logger.info(
-          { removed: removed.length, files: removed.slice(0, 10) },
-          'crash leftovers removed from the store',
-        );
-    })
+    .then(({ removed }) =>
+      logger.info(
+        { removed: removed.length, files: removed.slice(0, 10) },
+        'store swept for crash leftovers',
+      ),
+    )
     .catch((err: unknown) => logger.warn({ err }, 'crash leftovers not swept'));
 }
