@@ -10,7 +10,7 @@
  * served root (the start-up sweeps removed the killed writers' staging files).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { BUILT_CLI, sigmirrorAsync } from '../../helpers/cli.js';
@@ -183,6 +183,17 @@ test(`${IMAGES} images, ${KILLS} SIGKILLs and a Redis loss: the store equals the
   t.log(`import --wait of ${IMAGES}: ${took} ms; ${joinedResync} joined a pending periodic resync`);
   t.true(joinedResync >= 100, 'the explicit import met the resync schedule');
   t.true(took < WAIT_BOUND_MS, `import --wait took ${took} ms`);
+
+  // The staging directory is not reachable through the mirror, even for a file being written.
+  const staged = path.join(storeRoot, '.staging', `.tmp-${daemon.pid}-0123456789ab-signature-1`);
+  await writeFile(staged, 'half');
+  for (const url of [
+    `/sigstore/.staging/${path.basename(staged)}`,
+    '/sigstore/.staging/',
+    '/sigstore/%2Estaging/x',
+  ])
+    t.is((await fetch(`${base}${url}`)).status, 404, url);
+  await rm(staged);
 
   daemon.kill('SIGTERM'); // a clean stop: nothing is being written when the tree is read
   await new Promise((resolve) => daemon.once('exit', resolve));
