@@ -103,14 +103,15 @@ function printQueued(jobs: readonly Enqueued[], json: boolean | undefined): void
       reference: imageKeyString(j.image),
       id: j.id,
       deduplicated: j.deduplicated,
+      joined: j.joined ?? null,
     }));
     console.log(JSON.stringify({ jobs: rows }, null, 2));
     return;
   }
-  for (const j of jobs)
-    console.log(
-      `queued ${imageKeyString(j.image)} (job ${j.id}${j.deduplicated ? ', joined a pending job' : ''})`,
-    );
+  for (const j of jobs) {
+    const joined = j.joined ? `, ${joinedWhat(j.joined)}` : j.deduplicated ? ', joined a pending job' : '';
+    console.log(`queued ${imageKeyString(j.image)} (job ${j.id}${joined})`);
+  }
 }
 
 async function collect(references: string[], fromFile: string | undefined): Promise<ImageKey[]> {
@@ -148,7 +149,9 @@ interface Reported {
 /** The `--wait` lines (or JSON rows); exit 1 when any import failed. */
 export function report(results: readonly Reported[], json?: boolean): void {
   if (json) console.log(JSON.stringify({ jobs: results.map(jsonRow) }, null, 2));
-  else for (const r of results) console.log(lineOf(r.reference, r.outcome) + joinedNote(r.joined));
+  else
+    for (const r of results)
+      console.log(lineOf(r.reference, r.outcome) + (r.joined ? ` (${joinedWhat(r.joined)})` : ''));
   const failed = results.filter((r) => r.outcome.kind === 'failed').length;
   if (failed) throw new CommandError(`${failed} of ${results.length} imports failed`, 'IMPORT_FAILED');
 }
@@ -174,17 +177,16 @@ function lineOf(reference: string, outcome: ImportOutcome): string {
  * Says when the image was already being worked on: the request joined a running or queued
  * import, or started now what the periodic resync or a re-check had scheduled for later.
  */
-function joinedNote(joined: JoinedJob | undefined): string {
-  if (!joined) return '';
+function joinedWhat(joined: JoinedJob): string {
   const what =
     joined.reason === 'periodic'
       ? 'the periodic resync'
       : joined.reason === 'recheck'
         ? 'a re-check'
         : 'an import';
-  if (joined.state === 'active') return ` (joined ${what} already running)`;
-  if (joined.promoted) return ` (joined ${what} scheduled for later; started it now)`;
-  return ` (joined ${what} already queued)`;
+  if (joined.state === 'active') return `joined ${what} already running`;
+  if (joined.promoted) return `joined ${what} scheduled for later; started it now`;
+  return `joined ${what} already queued`;
 }
 
 /** One --json row: `outcome` imported | no-signatures | failed, `nextCheckAt` for no-signatures, `joined`. */

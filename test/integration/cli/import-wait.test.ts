@@ -129,6 +129,18 @@ test.serial('an explicit import never waits behind the periodic resync: its jobs
   // The lines say so too; a second run joins nothing (the jobs ended) and says nothing.
   const again = await sigmirrorAsync(['import', refs[0]!, '--config', s.config, '--wait']);
   t.is(again.stdout, `imported ${refs[0]}: 1 upstream, 0 new\n`);
+  // Without --wait, the queued line says the same.
+  const hex = 'e'.repeat(64);
+  await s.p.producer.enqueue(
+    { registry: REGISTRY, repository: 'team/app', digest: `sha256:${hex}`, reason: 'periodic' },
+    { delay: HOUR },
+  );
+  const queued = await sigmirrorAsync(['import', `${REGISTRY}/team/app@sha256:${hex}`, '--config', s.config]);
+  t.is(
+    queued.stdout,
+    `queued ${REGISTRY}/team/app@sha256:${hex} (job import-${hex}-${REGISTRY.replace(':', '_')}/team/app, ` +
+      'joined the periodic resync scheduled for later; started it now)\n',
+  );
 });
 
 test.serial('a failed import: exit 1 with the reason; with --json the error is JSON too', async (t) => {
