@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { parseNormalizedReference } from '../src/reference/index.js';
 import { MIN_RESYNC_TICK_MS, RESYNC_TICKS_PER_INTERVAL } from '../src/limits.js';
 import { lookasideFor, type RegistriesConfig } from '../src/registries/index.js';
-import type { ImportProducer } from '../src/queue/index.js';
+import { jobIdFor, type ImportProducer } from '../src/queue/index.js';
 import { workerConnection } from '../src/redis/index.js';
 import { isReleaseKey, RELEASE_REGISTRY, type ImageKey, type SignatureStore } from '../src/store/index.js';
 
@@ -61,7 +61,10 @@ export async function startResync(options: ResyncOptions): Promise<{ close(): Pr
   };
 }
 
-/** Enqueues a periodic import of every image due (never imported, or last imported `intervalMs` ago), spaced per upstream host. */
+/**
+ * Enqueues a periodic import of every image due (never imported, or last imported `intervalMs`
+ * ago), spaced per upstream host.
+ */
 export async function sweep(
   options: Pick<
     ResyncOptions,
@@ -89,14 +92,20 @@ export async function sweep(
   return { images, current };
 }
 
-/** Never imported, or its last import is `intervalMs` old. */
+/**
+ * Never imported, or its last import is `intervalMs` old, and no import of it ended (a failure
+ * included: it records no import) within the interval: a failing upstream is retried once per
+ * interval, not at every sweep.
+ */
 async function isDue(
-  options: Pick<ResyncOptions, 'store' | 'intervalMs' | 'now'>,
+  options: Pick<ResyncOptions, 'store' | 'producer' | 'intervalMs' | 'now'>,
   image: ImageKey,
 ): Promise<boolean> {
+  const now = (options.now ?? Date.now)();
   const last = (await options.store.summary(image))?.lastImportAt;
-  if (!last) return true;
-  return Date.parse(last) + options.intervalMs <= (options.now ?? Date.now)();
+  if (last && Date.parse(last) + options.intervalMs > now) return false;
+  const ended = (await options.producer.status(jobIdFor(image)))?.finishedAt;
+  return ended === undefined || ended + options.intervalMs <= now;
 }
 
 function upstreamHost(config: RegistriesConfig, image: ImageKey): string {
