@@ -23,6 +23,7 @@ import {
   createRedisStore,
   redisImageIndex,
   reindex,
+  sweepCrashLeftovers,
   type ImageIndex,
   type SignatureStore,
 } from './store/index.js';
@@ -84,6 +85,8 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         ? createRedisStore({ redis: indexRedis, prefix: config.redis.prefix, index })
         : createFsStore({ root: config.store.path, index });
     stopping('store', () => store.close());
+    if (config.store.backend !== 'redis')
+      sweepLeftovers(config.store.path, logger.child({ module: 'store' }));
     if (mode.workers) rebuildIndexIfMissing(store, index, logger.child({ module: 'index' }));
     const registries = await startRegistries(config.registriesDir, logger, metrics);
     stopping('registries watcher', () => registries.close());
@@ -214,4 +217,16 @@ function rebuildIndexIfMissing(store: SignatureStore, index: ImageIndex, logger:
       'image index rebuilt from the store',
     );
   })().catch((err: unknown) => logger.warn({ err }, 'image index not rebuilt'));
+}
+
+/** A crash's temp files leave the served tree, in the background: readiness never waits for it. */
+function sweepLeftovers(root: string, logger: Logger): void {
+  void sweepCrashLeftovers(root)
+    .then(({ removed }) =>
+      logger.info(
+        { removed: removed.length, files: removed.slice(0, 10) },
+        'store swept for crash leftovers',
+      ),
+    )
+    .catch((err: unknown) => logger.warn({ err }, 'crash leftovers not swept'));
 }

@@ -26,3 +26,15 @@ export const PER_HOST_CONCURRENCY = 8;
 export const MAX_REDIRECTS = 5;
 /** Largest API request body: a 4 MiB signature in base64 (a third more) inside its JSON. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/**
+ * The periodic resync looks for due images this many times per `import.resyncIntervalMs`, so an
+ * image is re-read at most 1/24 of the interval late (an hour, at the default of a day)...
+ */
+export const RESYNC_TICKS_PER_INTERVAL = 24;
+/** ...but never more often than this: each look reads every image's last-import time. */
+export const MIN_RESYNC_TICK_MS = 1_000;
+/**
+ * A temp file in the served tree older than this is a crash's leftover whatever its name says:
+ * writing one (at most 4 MiB, one fsync) takes milliseconds; a stalled disk still far less.
+ */
+export const STALE_TEMP_MS = 10 * 60_000;

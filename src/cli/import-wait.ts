@@ -14,6 +14,8 @@ const POLL_MS = 250;
 export const NO_WORKER_GRACE_MS = 3_000;
 /** How long after an empty import its re-check may take to appear before none is assumed. */
 const RECHECK_APPEAR_MS = 5_000;
+/** Job states read at once (pipelined on one connection). */
+const STATUS_BATCH = 100;
 /** How often the queue's workers are counted (CLIENT LIST). */
 const WORKER_CHECK_MS = 500;
 
@@ -56,8 +58,7 @@ export async function waitForFirstAttempts(
   const workers = new WorkerWatch(producer, options.queueName);
   while (pending.size) {
     await workers.check();
-    for (const job of [...pending.values()]) {
-      const status = await producer.status(job.id);
+    for (const [job, status] of await readStatuses(producer, [...pending.values()])) {
       if (!status) continue; // between a finished job's removal and its re-check's add
       const outcome = outcomeOf(job, status, options.recheckDelaysMs);
       if (outcome) {
@@ -81,6 +82,20 @@ export async function waitForFirstAttempts(
   }
   progress.end();
   return outcomes;
+}
+
+/** Job states, STATUS_BATCH at a time: a thousand images are polled in a few round trips, not 2,000. */
+async function readStatuses(
+  producer: ImportProducer,
+  jobs: readonly WaitedJob[],
+): Promise<Array<[WaitedJob, ImportStatus | undefined]>> {
+  const out: Array<[WaitedJob, ImportStatus | undefined]> = [];
+  for (let i = 0; i < jobs.length; i += STATUS_BATCH) {
+    const batch = jobs.slice(i, i + STATUS_BATCH);
+    const statuses = await Promise.all(batch.map((job) => producer.status(job.id)));
+    batch.forEach((job, k) => out.push([job, statuses[k]]));
+  }
+  return out;
 }
 
 /** The outcome, once the job's first import has ended; undefined while it has not. */

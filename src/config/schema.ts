@@ -65,7 +65,7 @@ const importSchema = z.strictObject({
   treat403AsMissing: z.array(z.string().min(1)).default([]),
   /** Re-check delays for an image whose import found no signatures yet (ms). Default 10 s, 1 min, 10 min, 1 h. */
   recheckDelaysMs: z.array(z.number().int().min(0)).max(50).default([10_000, 60_000, 600_000, 3_600_000]),
-  /** Resync every known image this often (ms; 0 = never). Default one day. */
+  /** Re-read every known image this long after its last import (ms; 0 = never). Default one day. */
   resyncIntervalMs: z.number().int().min(0).default(86_400_000),
   /** During a resync sweep, at most one image per upstream host this often (ms). Default 1000. */
   resyncSpacingMs: z.number().int().min(0).default(1_000),

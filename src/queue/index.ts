@@ -7,6 +7,7 @@ export {
   KEEP_COMPLETED,
   KEEP_FAILED,
   type EnqueueResult,
+  type JoinedJob,
   type ImportStatus,
   type ProducerOptions,
   type RecentJob,

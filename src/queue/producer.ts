@@ -3,7 +3,7 @@
  * endpoint alike. Fails fast when Redis is unreachable.
  */
 import { randomUUID } from 'node:crypto';
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { producerConnection } from '../redis/index.js';
 import { importJobSchema, jobIdFor, type ImportJob, type ImportJobInput } from './jobs.js';
@@ -25,6 +25,18 @@ export interface EnqueueResult {
   readonly deduplicated: boolean;
   /** Which add of the id will run (import --wait tells a later re-check under the same id from it). */
   readonly enqueueId: string | undefined;
+  /** The pending job this request joined, when it joined one. */
+  readonly joined?: JoinedJob | undefined;
+}
+
+/** A pending job an enqueue joined: what it was doing, and whether the request made it start now. */
+export interface JoinedJob {
+  /** Its state when joined: `active` (being imported), `waiting`, `delayed`, … */
+  readonly state: string;
+  /** Why it had been enqueued (`periodic`, `recheck`, `import`, …). */
+  readonly reason: ImportJob['reason'];
+  /** True when it was waiting for its time (a resync slot, a re-check) and was made due now. */
+  readonly promoted: boolean;
 }
 
 /** A finished import job, as status pages show it. */
@@ -64,9 +76,12 @@ export class QueueUnavailableError extends Error {
   override readonly name = 'QueueUnavailableError';
 }
 
-/** A re-check the worker scheduled after an import found no signatures, not yet retried. */
-function isScheduledRecheck(job: { data: unknown; attemptsMade: number }): boolean {
-  return (job.data as ImportJob).reason === 'recheck' && job.attemptsMade === 0;
+/**
+ * Background work waiting for its time, not yet tried: a no-signature re-check, or a periodic
+ * resync spaced out for the upstream's sake. An explicit request never waits behind either.
+ */
+function isScheduled(data: ImportJob, attemptsMade: number): boolean {
+  return (data.reason === 'recheck' || data.reason === 'periodic') && attemptsMade === 0;
 }
 
 /** Someone asked for this import now (CLI, API, a registry push), not a schedule. */
@@ -85,7 +100,8 @@ export class ImportProducer {
 
   /**
    * Validates and enqueues; a request for an image with a pending job joins that job. An explicit
-   * import that joins a scheduled no-signature re-check makes it run now instead of in up to an hour.
+   * import that joins scheduled background work (a no-signature re-check due in up to an hour, a
+   * periodic resync spaced behind thousands of others) makes it run now, as an explicit import.
    */
   async enqueue(input: ImportJobInput, opts: Pick<JobsOptions, 'delay'> = {}): Promise<EnqueueResult> {
     const data = importJobSchema.parse(input);
@@ -97,11 +113,7 @@ export class ImportProducer {
     const existing = await this.queue.getJob(id);
     if (existing) {
       const state = await existing.getState();
-      if (PENDING_STATES.has(state)) {
-        if (state === 'delayed' && isScheduledRecheck(existing) && isExplicit(data))
-          await existing.promote().catch(() => undefined); // it may have just started: then it runs anyway
-        return { id, deduplicated: true, enqueueId: (existing.data as ImportJob).enqueueId };
-      }
+      if (PENDING_STATES.has(state)) return { id, ...(await this.join(existing, state, data)) };
       // A finished job keeps its id: remove it so the re-import (a resync that merges) can run.
       await existing.remove().catch(() => undefined);
     }
@@ -121,6 +133,24 @@ export class ImportProducer {
     // BullMQ ignores an add whose id exists; the stored enqueueId tells whose add won.
     const stored = await this.queue.getJob(id);
     return { id, deduplicated: stored?.data.enqueueId !== enqueueId, enqueueId: stored?.data.enqueueId };
+  }
+
+  /** Joins a pending job; an explicit request promotes scheduled background work to itself. */
+  private async join(job: Job, state: string, data: ImportJob) {
+    const joinedData = job.data as ImportJob;
+    const scheduled = isExplicit(data) && isScheduled(joinedData, job.attemptsMade);
+    let promoted = false;
+    if (scheduled && joinedData.reason === 'periodic' && (state === 'delayed' || state === 'waiting'))
+      // Run as the explicit import it now is: re-checks follow an empty result, releases are enqueued.
+      await job.updateData({ ...joinedData, reason: data.reason }).catch(() => undefined);
+    // promote() fails when the job has just become due or started: then it runs anyway.
+    if (scheduled && state === 'delayed')
+      promoted = await job.promote().then(
+        () => true,
+        () => false,
+      );
+    const joined: JoinedJob = { state, reason: joinedData.reason, promoted };
+    return { deduplicated: true, enqueueId: joinedData.enqueueId, joined };
   }
 
   /** The job's state, or undefined when no such job is known (never enqueued, or expired). */

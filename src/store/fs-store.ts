@@ -7,10 +7,13 @@
  *   <metaRoot>/<registry>/<repository>@sha256=<hex>.json        provenance, parsed fields, verifications
  *   <metaRoot>/<registry>/<repository>@sha256=<hex>.json.lock   held while writing (pid inside)
  *   <root>/release-signatures/sha256=<hex>/signature-N          OpenShift releases (release-key.ts)
+ *   <root>/.staging/.tmp-<pid>-<random>-signature-N              being written (never served)
  *
  * Crash safety: every file is written to a `.tmp-*` name, fsynced and renamed, then its directory
- * fsynced. Signature N+1 is renamed into place only after 1..N exist, and the metadata after the
- * signatures, so indices are contiguous at every instant. A crash between the two leaves a
+ * fsynced. Signatures are written in `<root>/.staging` (same filesystem; a dot name no lookaside
+ * path reaches), so image directories never hold a temp file; what a crash leaves there is swept
+ * at start (sweep.ts). Signature N+1 is renamed into place only after 1..N exist, and the metadata
+ * after the signatures, so indices are contiguous at every instant. A crash between the two leaves a
  * signature without metadata: the next list/append adopts it (sha256 and size recomputed, origin
  * unknown). Leftover temp files are removed then. A lookaside tree copied in by hand has no
  * metadata at all: `adoptUntracked` (images reindex) finds it and records its claims.
@@ -74,6 +77,9 @@ export function createFsStore(options: FsStoreOptions): SignatureStore {
   );
 }
 
+/** Where signatures are written before their rename; a dot name, so never taken for a registry. */
+export const STAGING_DIR = '.staging';
+
 /** Owner files of the store's locks (see lock.ts); a dot name, so never taken for a registry. */
 const LOCK_OWNERS_DIR = '.locks';
 
@@ -83,6 +89,7 @@ const MAX_KNOWN_DIRS = 100_000;
 class FsStore implements SignatureStore {
   private readonly knownDirs = new Set<string>();
   private readonly locks: FileLocks;
+  private readonly staging: string;
 
   constructor(
     private readonly root: string,
@@ -90,6 +97,7 @@ class FsStore implements SignatureStore {
     private readonly index: ImageIndex | undefined,
   ) {
     this.locks = new FileLocks(path.join(metaRoot, LOCK_OWNERS_DIR));
+    this.staging = path.join(root, STAGING_DIR);
   }
 
   /** Validated paths of an image (throws LayoutError before anything touches disk). */
@@ -193,8 +201,8 @@ class FsStore implements SignatureStore {
         added.push(index);
       }
       if (files.length) {
-        await this.ensureDir(p.dir);
-        await writeFilesAtomic(files);
+        await Promise.all([this.ensureDir(p.dir), this.ensureDir(this.staging)]);
+        await writeFilesAtomic(files, this.staging);
       }
       const imported = provenance.origin === 'import';
       const next: Meta = imported

@@ -28,3 +28,4 @@ export {
 export { redisImageIndex, type ImageIndex } from './redis-index.js';
 export { imageStatus, summarize } from './status.js';
 export { reindex, type ReindexResult } from './reindex.js';
+export { sweepCrashLeftovers, type SweepResult } from './sweep.js';

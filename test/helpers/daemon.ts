@@ -39,6 +39,8 @@ export interface DaemonOptions {
   readonly tokensMode?: number;
   /** Resolve as soon as the process runs, without waiting for /healthz (start-up failures). */
   readonly noWait?: boolean;
+  /** Runs before the process starts, given its directory (e.g. to fill `<dir>/store`). */
+  readonly prepare?: (dir: string) => Promise<void>;
 }
 
 export async function startDaemonProcess(
@@ -66,6 +68,7 @@ export async function startDaemonProcess(
     ].join('\n'),
   });
   await chmod(path.join(dir, 'tokens.yaml'), options.tokensMode ?? 0o600);
+  await options.prepare?.(dir);
   const args = [BUILT_CLI, 'serve', '--config', path.join(dir, 'sigmirror.yaml')];
   if (options.noWorkers) args.push('--no-workers');
   const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

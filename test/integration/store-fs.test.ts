@@ -81,7 +81,9 @@ test('the on-disk tree is a lookaside tree; metadata lives in a separate tree', 
     ),
   );
   t.is(meta.signatures.length, 2);
-  t.deepEqual(await readdir(path.join(dir, 'store')), ['registry.example.com:5000']);
+  // Signatures were written in the staging directory (a dot name no lookaside path reaches), now empty.
+  t.deepEqual(await readdir(path.join(dir, 'store')), ['.staging', 'registry.example.com:5000']);
+  t.deepEqual(await readdir(path.join(dir, 'store', '.staging')), []);
 });
 
 test('a crash between signature and metadata is adopted; temp files are removed and never served', async (t) => {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadDaemonConfig, stateDirOf } from '../../config/index.js';
-import { ImportProducer, type EnqueueResult } from '../../queue/index.js';
+import { ImportProducer, type EnqueueResult, type JoinedJob } from '../../queue/index.js';
 import { embeddedRedisUrl, ioredisUrl, redactRedisUrl, redisAnswers } from '../../redis/index.js';
 import { ReferenceError } from '../../reference/index.js';
 import { imageKeyFromReference, imageKeyString, type ImageKey } from '../../store/index.js';
@@ -66,7 +66,11 @@ enough: the digest names the image) or an unreadable --from-file.`,
           },
         );
         report(
-          jobs.map((j) => ({ reference: imageKeyString(j.image), outcome: outcomes.get(j.id)! })),
+          jobs.map((j) => ({
+            reference: imageKeyString(j.image),
+            outcome: outcomes.get(j.id)!,
+            joined: j.joined,
+          })),
           opts.json,
         );
       } finally {
@@ -99,14 +103,15 @@ function printQueued(jobs: readonly Enqueued[], json: boolean | undefined): void
       reference: imageKeyString(j.image),
       id: j.id,
       deduplicated: j.deduplicated,
+      joined: j.joined ?? null,
     }));
     console.log(JSON.stringify({ jobs: rows }, null, 2));
     return;
   }
-  for (const j of jobs)
-    console.log(
-      `queued ${imageKeyString(j.image)} (job ${j.id}${j.deduplicated ? ', joined a pending job' : ''})`,
-    );
+  for (const j of jobs) {
+    const joined = j.joined ? `, ${joinedWhat(j.joined)}` : j.deduplicated ? ', joined a pending job' : '';
+    console.log(`queued ${imageKeyString(j.image)} (job ${j.id}${joined})`);
+  }
 }
 
 async function collect(references: string[], fromFile: string | undefined): Promise<ImageKey[]> {
@@ -134,13 +139,19 @@ async function collect(references: string[], fromFile: string | undefined): Prom
   });
 }
 
+/** One image's end, and the pending job its request joined (if any). */
+interface Reported {
+  readonly reference: string;
+  readonly outcome: ImportOutcome;
+  readonly joined?: JoinedJob | undefined;
+}
+
 /** The `--wait` lines (or JSON rows); exit 1 when any import failed. */
-export function report(
-  results: ReadonlyArray<{ reference: string; outcome: ImportOutcome }>,
-  json?: boolean,
-): void {
+export function report(results: readonly Reported[], json?: boolean): void {
   if (json) console.log(JSON.stringify({ jobs: results.map(jsonRow) }, null, 2));
-  else for (const r of results) console.log(lineOf(r.reference, r.outcome));
+  else
+    for (const r of results)
+      console.log(lineOf(r.reference, r.outcome) + (r.joined ? ` (${joinedWhat(r.joined)})` : ''));
   const failed = results.filter((r) => r.outcome.kind === 'failed').length;
   if (failed) throw new CommandError(`${failed} of ${results.length} imports failed`, 'IMPORT_FAILED');
 }
@@ -162,8 +173,24 @@ function lineOf(reference: string, outcome: ImportOutcome): string {
   }
 }
 
-/** One --json row: `outcome` imported | no-signatures | failed, `nextCheckAt` for no-signatures. */
-function jsonRow({ reference, outcome }: { reference: string; outcome: ImportOutcome }) {
+/**
+ * Says when the image was already being worked on: the request joined a running or queued
+ * import, or started now what the periodic resync or a re-check had scheduled for later.
+ */
+function joinedWhat(joined: JoinedJob): string {
+  const what =
+    joined.reason === 'periodic'
+      ? 'the periodic resync'
+      : joined.reason === 'recheck'
+        ? 'a re-check'
+        : 'an import';
+  if (joined.state === 'active') return `joined ${what} already running`;
+  if (joined.promoted) return `joined ${what} scheduled for later; started it now`;
+  return `joined ${what} already queued`;
+}
+
+/** One --json row: `outcome` imported | no-signatures | failed, `nextCheckAt` for no-signatures, `joined`. */
+function jsonRow({ reference, outcome, joined }: Reported) {
   const { status } = outcome;
   return {
     reference,
@@ -174,5 +201,6 @@ function jsonRow({ reference, outcome }: { reference: string; outcome: ImportOut
     error: outcome.kind === 'failed' ? outcome.error : null,
     nextCheckAt: outcome.kind === 'no-signatures' ? iso(outcome.nextCheckAt) : null,
     result: status.result ?? null,
+    joined: joined ?? null,
   };
 }

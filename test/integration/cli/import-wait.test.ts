@@ -87,10 +87,59 @@ test.serial('signatures upstream: imported; an explicit import runs a scheduled 
   s.up.routes.set(sigPath(2), bytesHandler(readVector('containers-image/no-optional-fields.signature')));
   const second = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait']);
   t.is(second.code, 0, second.stderr);
-  t.is(second.stdout, `imported ${REF}: 2 upstream, 2 new\n`);
+  t.is(
+    second.stdout,
+    `imported ${REF}: 2 upstream, 2 new (joined a re-check scheduled for later; started it now)\n`,
+  );
   t.is(
     (await s.p.store.list({ registry: REGISTRY, repository: 'team/app', digest: `sha256:${HEX}` })).length,
     2,
+  );
+});
+
+test.serial('an explicit import never waits behind the periodic resync: its jobs start now', async (t) => {
+  const s = await setup(t);
+  if (!s) return;
+  const hexes = ['a', 'b', 'c'].map((c) => c.repeat(64));
+  const refs = hexes.map((hex) => `${REGISTRY}/team/app@sha256:${hex}`);
+  for (const [n, hex] of hexes.entries()) {
+    s.up.routes.set(
+      `/team/app@sha256=${hex}/signature-1`,
+      bytesHandler(readVector('containers-image/image.signature')),
+    );
+    // As a sweep spaces one host's images: the last would run in three hours.
+    await s.p.producer.enqueue(
+      { registry: REGISTRY, repository: 'team/app', digest: `sha256:${hex}`, reason: 'periodic' },
+      { delay: (n + 1) * HOUR },
+    );
+  }
+  const started = Date.now();
+  const r = await sigmirrorAsync(['import', ...refs, '--config', s.config, '--wait', '--json']);
+  t.is(r.code, 0, r.stderr);
+  t.true(Date.now() - started < 30_000);
+  const rows = (JSON.parse(r.stdout) as { jobs: Array<Record<string, unknown>> }).jobs;
+  for (const [i, row] of rows.entries()) {
+    t.like(row, {
+      reference: refs[i],
+      outcome: 'imported',
+      joined: { state: 'delayed', reason: 'periodic', promoted: true },
+    });
+    t.like(await s.p.producer.status(row.id as string), { data: { reason: 'import' } });
+  }
+  // The lines say so too; a second run joins nothing (the jobs ended) and says nothing.
+  const again = await sigmirrorAsync(['import', refs[0]!, '--config', s.config, '--wait']);
+  t.is(again.stdout, `imported ${refs[0]}: 1 upstream, 0 new\n`);
+  // Without --wait, the queued line says the same.
+  const hex = 'e'.repeat(64);
+  await s.p.producer.enqueue(
+    { registry: REGISTRY, repository: 'team/app', digest: `sha256:${hex}`, reason: 'periodic' },
+    { delay: HOUR },
+  );
+  const queued = await sigmirrorAsync(['import', `${REGISTRY}/team/app@sha256:${hex}`, '--config', s.config]);
+  t.is(
+    queued.stdout,
+    `queued ${REGISTRY}/team/app@sha256:${hex} (job import-${hex}-${REGISTRY.replace(':', '_')}/team/app, ` +
+      'joined the periodic resync scheduled for later; started it now)\n',
   );
 });
 

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { pino } from 'pino';
+import { jobIdFor } from '../../../src/queue/index.js';
 import { startResync, sweep } from '../../../workers/resync.js';
 import { REGISTRY, startPipeline } from '../../helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../helpers/redis.js';
@@ -61,10 +62,65 @@ test('a sweep spaces the images of one upstream host', async (t) => {
     registries: () => p.registries.current().config,
     spacingMs: 60_000,
     logger: pino({ level: 'silent' }),
+    // A day later: every image is due again.
+    intervalMs: 86_400_000,
+    now: () => Date.now() + 86_400_000,
   });
   t.is(r.images, 3);
   const delays = (await p.producer.queue.getJobs(['delayed', 'waiting']))
     .map((j) => j.opts.delay ?? 0)
     .sort((a, b) => a - b);
   t.deepEqual(delays, [0, 60_000, 120_000]);
+});
+
+test('a sweep enqueues only the images due: never imported, or imported an interval ago', async (t) => {
+  const up = await startUpstream(t);
+  const p = await startPipeline(t, { upstreamBase: up.base });
+  if (!p) return;
+  await p.worker.worker.pause();
+  for (const n of [1, 2]) await p.store.append(image(n), [{ bytes: SIG1 }], { origin: 'import' });
+  await p.store.append(image(3), [{ bytes: SIG2 }], { origin: 'upload' }); // never imported
+  const at = (ms: number) =>
+    sweep({
+      store: p.store,
+      producer: p.producer,
+      registries: () => p.registries.current().config,
+      intervalMs: 3_600_000,
+      spacingMs: 0,
+      logger: pino({ level: 'silent' }),
+      now: () => Date.now() + ms,
+    });
+  t.deepEqual(await at(0), { images: 1, current: 2 });
+  const queued = await p.producer.queue.getJobs(['delayed', 'waiting']);
+  t.deepEqual(
+    queued.map((j) => j.data.repository),
+    ['ns/app3'],
+  );
+  t.deepEqual(await at(3_600_000), { images: 3, current: 0 });
+});
+
+test('an image whose import failed is not re-enqueued before an interval has passed', async (t) => {
+  const up = await startUpstream(t);
+  up.routes.set(sigPath(4, 1), (_req, res) => res.writeHead(403).end()); // fails at once
+  const p = await startPipeline(t, { upstreamBase: up.base });
+  if (!p) return;
+  await p.store.append(image(4), [{ bytes: SIG1 }], { origin: 'upload' }); // known, never imported
+  await p.producer.enqueue(image(4));
+  await waitFor(
+    'the import to fail',
+    async () => (await p.producer.status(jobIdFor(image(4))))?.state === 'failed',
+  );
+  const at = (ms: number) =>
+    sweep({
+      store: p.store,
+      producer: p.producer,
+      registries: () => p.registries.current().config,
+      intervalMs: 3_600_000,
+      spacingMs: 0,
+      logger: pino({ level: 'silent' }),
+      now: () => Date.now() + ms,
+    });
+  t.deepEqual(await at(0), { images: 0, current: 1 });
+  t.is(up.requests.length, 1);
+  t.deepEqual(await at(3_600_000), { images: 1, current: 0 });
 });

@@ -142,6 +142,9 @@ for (const backend of ['fs', 'redis'] as const) {
       registries: () => stack.registries.current().config,
       spacingMs: 0,
       logger: pino({ level: 'silent' }),
+      // A day later: every image is due again.
+      intervalMs: 86_400_000,
+      now: () => Date.now() + 86_400_000,
     });
     t.is(swept.images, 4); // the four releases known (the failed one never reached the store)
     await waitFor(
