@@ -38,13 +38,17 @@ export interface DaemonOptions {
   readonly tokensMode?: number;
   /** Resolve as soon as the process runs, without waiting for /healthz (start-up failures). */
   readonly noWait?: boolean;
+  /** Share another daemon's Redis prefix (two masters on one Redis); default a fresh one. */
+  readonly prefix?: string;
+  /** `store.backend` (default fs; masters sharing one Redis use redis). */
+  readonly storeBackend?: 'fs' | 'redis';
 }
 
 export async function startDaemonProcess(
   t: ExecutionContext,
   options: DaemonOptions = {},
 ): Promise<DaemonProcess | undefined> {
-  const prefix = await redisPrefix(t);
+  const prefix = options.prefix ?? (await redisPrefix(t));
   if (!prefix) return undefined;
   const dir = await tempDir(t);
   const port = await freePort();
@@ -58,7 +62,7 @@ export async function startDaemonProcess(
     'sigmirror.yaml': [
       `redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }`,
       `registriesDir: ${path.join(dir, 'rd')}`,
-      `store: { path: ${path.join(dir, 'store')} }`,
+      `store: { backend: ${options.storeBackend ?? 'fs'}, path: ${path.join(dir, 'store')} }`,
       `listen: { host: 127.0.0.1, port: ${port} }`,
       `auth: { tokensFile: ${path.join(dir, 'tokens.yaml')}, anonymousRead: ${options.anonymousRead ?? true} }`,
       options.config ?? '',
