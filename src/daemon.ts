@@ -22,6 +22,7 @@ import {
   createFsStore,
   createRedisStore,
   redisImageIndex,
+  Tombstones,
   reindex,
   type ImageIndex,
   type SignatureStore,
@@ -107,6 +108,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         deps: {
           registries: () => registries.current().config,
           store,
+          tombstones: new Tombstones(indexRedis, config.redis.prefix),
           agents,
           hosts: new HostLimiter(config.import.perHostConcurrency),
           breaker: new HostBreaker({

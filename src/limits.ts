@@ -26,3 +26,10 @@ export const PER_HOST_CONCURRENCY = 8;
 export const MAX_REDIRECTS = 5;
 /** Largest API request body: a 4 MiB signature in base64 (a third more) inside its JSON. */
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/**
+ * How long HTTP caches and hosts may keep a served `signature-N` before revalidating it with its
+ * ETag. A removal renumbers the indices after it, so they are not immutable; with the mirror's
+ * own 30 s blob cache (api/blob-cache.ts) a renumbering reaches every host within 90 s.
+ * Keep in sync with docs/api.md §Mirror.
+ */
+export const SIGNATURE_MAX_AGE_S = 60;

@@ -28,3 +28,10 @@ export {
 export { redisImageIndex, type ImageIndex } from './redis-index.js';
 export { imageStatus, summarize } from './status.js';
 export { reindex, type ReindexResult } from './reindex.js';
+export { Tombstones, type Tombstone } from './tombstones.js';
+export {
+  appendUnlessTombstoned,
+  removeWithTombstones,
+  type Removal,
+  type TombstonedAppend,
+} from './removal.js';
