@@ -25,7 +25,8 @@ export function networkError(err: unknown, url: URL, agents: AgentPool | undefin
   const code = [e.code, e.cause?.code].find((c): c is string => typeof c === 'string') ?? '';
   if (UNKNOWN_AUTHORITY.has(code)) return unknownAuthority(code, url, agents);
   const proxy = agents?.proxyOf(url);
-  const refused = /^Proxy response \((\d{3})\)/.exec(e.message ?? '');
+  // undici's words for a CONNECT answered with an error, and for a 407 to a forwarded request.
+  const refused = /^Proxy (?:response|Authentication Required) \((\d{3})\)/.exec(e.message ?? '');
   if (proxy && refused) return proxyRefused(Number(refused[1]), proxy, url);
   if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('CERT')) {
     return new FetchError('tls', `TLS error from ${safe}: ${code} ${e.message ?? ''}`.trim(), safe, false);
@@ -60,11 +61,13 @@ function unknownAuthority(code: string, url: URL, agents: AgentPool | undefined)
 }
 
 /** The proxy answered its CONNECT with an error: 407 wants credentials, others refuse the host. */
-export function proxyRefused(status: number, proxy: string, url: URL): FetchError {
+function proxyRefused(status: number, proxy: string, url: URL): FetchError {
   const why =
     status === 407
       ? 'asks for credentials (407): put them in the proxy URL, http://user:password@host:port, in import.proxy or HTTPS_PROXY'
-      : `refused to connect to ${url.host} (${status}); ask its admin to allow it, or list the host in NO_PROXY (import.proxy.noProxy)`;
+      : status === 401
+        ? 'rejects the credentials of the proxy URL (401): check the user and password in import.proxy or HTTPS_PROXY'
+        : `refused to connect to ${url.host} (${status}); ask its admin to allow it, or list the host in NO_PROXY (import.proxy.noProxy)`;
   // 407 may pass once credentials are fixed by a restart; a refusal lasts: neither is retried.
   return new FetchError('proxy', `the proxy ${proxy} ${why}`, redactUrl(url.href), false, status);
 }

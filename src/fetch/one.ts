@@ -11,7 +11,7 @@ import { request } from 'undici';
 import type { AgentPool } from './agent.js';
 import { FetchError, parseRetryAfter, redactUrl } from './errors.js';
 import { MAX_REDIRECTS } from './limits.js';
-import { networkError, proxyRefused } from './network-errors.js';
+import { networkError } from './network-errors.js';
 
 /** One answer: the bytes, or "missing" with why (404, a missing file, or 403 treated as missing). */
 export type OneResult =
@@ -47,11 +47,6 @@ export async function fetchOne(url: string, options: OneOptions): Promise<OneRes
   for (let hop = 0; ; hop++) {
     seen.add(current.href);
     const res = await send(current, options);
-    const proxy = res.statusCode === 407 ? options.agents.proxyOf(current) : undefined;
-    if (proxy) {
-      discard(res); // a forwarding (http) proxy answers for itself
-      throw proxyRefused(407, proxy, current);
-    }
     if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
       discard(res);
       current = nextHop(parsed, current, String(res.headers.location), seen, hop, options);
