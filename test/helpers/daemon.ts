@@ -42,6 +42,8 @@ export interface DaemonOptions {
   readonly prefix?: string;
   /** `store.backend` (default fs; masters sharing one Redis use redis). */
   readonly storeBackend?: 'fs' | 'redis';
+  /** Extra environment variables of the process (HTTPS_PROXY, …). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startDaemonProcess(
@@ -71,7 +73,11 @@ export async function startDaemonProcess(
   await chmod(path.join(dir, 'tokens.yaml'), options.tokensMode ?? 0o600);
   const args = [BUILT_CLI, 'serve', '--config', path.join(dir, 'sigmirror.yaml')];
   if (options.noWorkers) args.push('--no-workers');
-  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let log = '';
   const keep = (d: Buffer) => (log = (log + d.toString()).slice(-1_000_000));
   child.stdout!.on('data', keep);
