@@ -2,17 +2,20 @@
 import { benchImport } from './import.js';
 import { benchListing } from './listing.js';
 import { benchRegistries } from './registries.js';
+import { benchScale } from './scale.js';
 import { benchServe } from './serve.js';
 import { formatTable, type BenchRow } from './table.js';
 import { benchVerify } from './verify.js';
 
-const only = process.argv[2];
+/** `npm run bench [name] [-- --signatures N]`: the first argument names one benchmark. */
+const only = process.argv[2]?.startsWith('--') ? undefined : process.argv[2];
 const benches: Record<string, () => Promise<BenchRow[]>> = {
   registries: benchRegistries,
   import: benchImport,
   serve: benchServe,
   listing: benchListing,
   verify: benchVerify,
+  scale: benchScale,
 };
 const rows: BenchRow[] = [];
 for (const [name, bench] of Object.entries(benches)) {

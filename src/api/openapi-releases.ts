@@ -3,7 +3,9 @@
  * spread into ROUTES by src/api/openapi.ts, which checks them against its RouteDoc type (they are
  * `as const` here, so this file needs nothing from openapi.ts). Keep in sync with docs/releases.md.
  */
+import { bodyOf } from './openapi-bodies.js';
 import { ref, str, type Schema } from './openapi-schemas.js';
+import { releaseImportsBody } from './request-bodies.js';
 
 const json = (schema: Schema) => ({ 'application/json': schema });
 const text = { 'text/plain': { type: 'string' } };
@@ -17,10 +19,10 @@ const RELEASE_MIRROR_RESPONSES = {
     headers: ['ETag'],
   },
   '304': 'If-None-Match matched',
-  '401': { description: 'no or unknown token where anonymous reads are off', content: text },
-  '403': { description: 'the token lacks the reader role', content: text },
+  '401': ERR('no or unknown token where anonymous reads are off'),
+  '403': ERR('the token lacks the reader role'),
   '404': { description: 'no such signature (nor any after it): the CVO’s end of the list', content: text },
-  '503': { description: 'the store cannot answer (never a 404)', content: text },
+  '503': ERR('UNAVAILABLE: the store cannot answer (never a 404), with Cache-Control: no-store'),
 };
 
 const RELEASE_LIST: Schema = {
@@ -83,15 +85,7 @@ export const RELEASE_ROUTES = [
     operationId: 'createReleaseImports',
     summary: 'enqueue imports of every signature of releases from release.signatureStores',
     auth: 'importer',
-    body: {
-      description: 'releases by digest (sha256:<hex>) or pullspec@sha256:<hex>, at most 1000',
-      content: json({
-        type: 'object',
-        required: ['digests'],
-        additionalProperties: false,
-        properties: { digests: { type: 'array', minItems: 1, maxItems: 1000, items: str } },
-      }),
-    },
+    body: bodyOf(releaseImportsBody),
     responses: {
       '202': { description: 'enqueued', content: json(RELEASE_JOBS) },
       '400': ERR('BAD_REQUEST: not {"digests":[…]} or a name without a sha256 digest'),

@@ -141,7 +141,6 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
       },
     },
   },
-  NotificationEnvelope: { type: 'object', required: ['events'], properties: { events: { type: 'array' } } },
   Queued: { type: 'object', properties: { queued: { type: 'integer' } } },
   Health: {
     type: 'object',

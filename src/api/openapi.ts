@@ -8,6 +8,9 @@ import type { Role } from '../auth/index.js';
 import { RELEASE_ROUTES } from './openapi-releases.js';
 import { SCHEMAS, ref, str, type Schema } from './openapi-schemas.js';
 import { MAX_SIGNATURE_INDEX } from './paths.js';
+import { bodyOf } from './openapi-bodies.js';
+import { importsBody, signaturePutBody, verifyBody } from './request-bodies.js';
+import { EVENTS_MEDIA_TYPE, envelopeSchema } from '../notifications/index.js';
 
 type Method = 'get' | 'head' | 'put' | 'post' | 'delete' | 'patch';
 
@@ -86,6 +89,13 @@ export const PARAMETERS: Readonly<Record<string, { description: string; example:
     },
   };
 
+/** docker-distribution sends its own media type; plain JSON is taken alike. */
+function notificationBody() {
+  const body = bodyOf(envelopeSchema);
+  const schema = body.content['application/json']!;
+  return { ...body, content: { [EVENTS_MEDIA_TYPE]: schema, 'application/json': schema } };
+}
+
 const ERR = (description: string): ResponseDoc => ({ description, content: json(ref('Errors')) });
 const AUTH_ERRORS = { '401': ERR('no or unknown token'), '403': ERR('the token lacks the role') };
 const MIRROR_RESPONSES = {
@@ -96,6 +106,9 @@ const MIRROR_RESPONSES = {
   },
   '304': 'If-None-Match matched',
   '404': { description: 'no such signature (nor any after it)', content: text },
+  '401': ERR('no or unknown token where anonymous reads are off'),
+  '403': ERR('the token lacks the reader role'),
+  '503': ERR('UNAVAILABLE: the store cannot answer (never a 404), with Cache-Control: no-store'),
 };
 
 const HTML = (description: string): ResponseDoc => ({
@@ -286,7 +299,7 @@ export const ROUTES: readonly RouteDoc[] = [
     operationId: 'putSignature',
     summary: 'add a signature: it becomes the next signature-N (checked, stored unverified)',
     auth: 'signer',
-    body: { description: 'one signature object', content: json(ref('Signature')) },
+    body: bodyOf(signaturePutBody),
     responses: {
       '201': { description: 'stored', headers: ['Location'] },
       '400': ERR('NAME_INVALID, DIGEST_INVALID or SIGNATURE_INVALID (the rule in detail)'),
@@ -313,15 +326,7 @@ export const ROUTES: readonly RouteDoc[] = [
     operationId: 'createImports',
     summary: 'enqueue imports (one job per image; a pending job is joined)',
     auth: 'importer',
-    body: {
-      description: 'references by digest, at most 1000',
-      content: json({
-        type: 'object',
-        required: ['references'],
-        additionalProperties: false,
-        properties: { references: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string' } } },
-      }),
-    },
+    body: bodyOf(importsBody),
     responses: {
       '202': { description: 'enqueued', content: json(ref('ImportJobs')) },
       '400': ERR('BAD_REQUEST: not {"references":[…]} or an invalid reference'),
@@ -348,7 +353,7 @@ export const ROUTES: readonly RouteDoc[] = [
     summary: 'docker-distribution notifications: each manifest push enqueues an import',
     auth: 'importer',
     query: { source: 'configured notification source (notifications.sources) naming the registry' },
-    body: { description: 'a notification envelope', content: json(ref('NotificationEnvelope')) },
+    body: notificationBody(),
     responses: {
       '200': { description: 'acknowledged', content: json(ref('Queued')) },
       '400': ERR('BAD_REQUEST: not an envelope, or an unknown source'),
@@ -398,24 +403,7 @@ export const ROUTES: readonly RouteDoc[] = [
     summary:
       'verify an image’s stored signatures against keys and an expected identity (as sigmirror verify), or a release’s as the CVO (as sigmirror release verify)',
     auth: ['reader', 'auditor'],
-    body: {
-      description:
-        'reference and expectedIdentity (an image), or release alone (an OpenShift release: digest and key, no identity); exactly one of keys (configured verify.keys names) and publicKeys (armored); save needs auditor',
-      content: json({
-        type: 'object',
-        oneOf: [{ required: ['reference', 'expectedIdentity'] }, { required: ['release'] }],
-        additionalProperties: false,
-        properties: {
-          reference: { type: 'string', description: 'registry/repository@sha256:<hex>' },
-          expectedIdentity: str,
-          release: { type: 'string', description: 'sha256:<hex> or pullspec@sha256:<hex>' },
-          keys: { type: 'array', minItems: 1, maxItems: 16, items: str },
-          publicKeys: { type: 'array', minItems: 1, maxItems: 16, items: str },
-          save: { type: 'boolean', default: false },
-          strict: { type: 'boolean', default: false },
-        },
-      }),
-    },
+    body: bodyOf(verifyBody),
     responses: {
       '200': { description: 'the verdicts', content: json(ref('Verification')) },
       '400': ERR('BAD_REQUEST: a malformed body, reference, identity, release or key'),
@@ -461,6 +449,14 @@ export const ROUTES: readonly RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/docs/api',
+    operationId: 'apiDocs',
+    summary: 'this document as a page (server-rendered; the console’s stylesheet, no script)',
+    auth: 'public',
+    responses: { '200': HTML('the page') },
+  },
+  {
+    method: 'get',
     path: '/openapi.json',
     operationId: 'openapi',
     summary: 'this document',
@@ -476,7 +472,9 @@ function operation(route: RouteDoc): Schema {
   const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
     const param = PARAMETERS[name!];
     if (!param) throw new Error(`openapi: ${route.path}: no PARAMETERS entry for {${name}}`);
-    return { name, in: 'path', required: true, ...param };
+    // Examples are URL forms (tests build URLs from them); an integer's is typed, as validators expect.
+    const example = param.schema.type === 'integer' ? Number(param.example) : param.example;
+    return { name, in: 'path', required: true, ...param, example };
   });
   const queryParams = Object.entries(route.query ?? {}).map(([name, description]) => ({
     name,
@@ -499,16 +497,43 @@ function operation(route: RouteDoc): Schema {
     description: `Role: ${role}.`,
     security: security(route.auth),
     parameters: [...pathParams, ...queryParams],
-    ...(route.body && { requestBody: { required: true, ...route.body } }),
-    responses: Object.fromEntries(
-      Object.entries(route.responses).map(([status, r]) => {
-        const { headers, ...rest } = typeof r === 'string' ? { description: r } : r;
-        const described = headers && Object.fromEntries(headers.map((h) => [h, { schema: str }]));
-        return [status, { ...rest, ...(described && { headers: described }) }];
-      }),
-    ),
+    ...(route.body && {
+      requestBody: {
+        required: true,
+        description: route.body.description,
+        content: mediaTypes(route.body.content),
+      },
+    }),
+    responses: {
+      ...Object.fromEntries(
+        Object.entries(route.responses).map(([status, r]) => {
+          const { headers, content, description } = typeof r === 'string' ? { description: r } : r;
+          const described = headers && Object.fromEntries(headers.map((h) => [h, { schema: str }]));
+          return [
+            status,
+            {
+              description,
+              ...(content && { content: mediaTypes(content) }),
+              ...(described && { headers: described }),
+            },
+          ];
+        }),
+      ),
+      default: DEFAULT_ERROR,
+    },
   };
 }
+
+/** `{type: schema}` → OpenAPI media type objects (`{type: {schema}}`). */
+const mediaTypes = (content: Readonly<Record<string, Schema>>) =>
+  Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }]));
+
+/** What any route may also answer (boundary, method gate, body limits, store down): the envelope. */
+const DEFAULT_ERROR = {
+  description:
+    'any other error, in the envelope: 400/408/431 (malformed request), 405 (with Allow), 413, 415, 500, 503 (Redis or the store down)',
+  content: mediaTypes(json(ref('Errors'))),
+};
 
 /** The whole document (built once by the route that serves it). */
 export function openApiDocument(version: string): Schema {
@@ -519,9 +544,11 @@ export function openApiDocument(version: string): Schema {
     info: {
       title: 'sigmirror',
       version,
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description:
         'Mirrors and serves container image simple-signing signatures. Errors: {"errors":[{code,message,detail}]}.',
     },
+    servers: [{ url: '/', description: 'the daemon serving this document' }],
     paths,
     components: {
       schemas: SCHEMAS,

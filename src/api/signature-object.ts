@@ -3,24 +3,15 @@
  * before anything is written. Keep in sync with docs/spec/extensions-api.md §Wire format and
  * §Validation on PUT.
  */
-import { z } from 'zod';
 import { asSignatureBlob, describeUntrusted } from '../signature/index.js';
 import type { SignatureEntry } from '../store/index.js';
 import { ApiError } from './errors.js';
+import { signaturePutBody } from './request-bodies.js';
 
 /** `AtomicImageV1` (OpenShift's name) and empty are stored as `atomic`, the only type hosts accept. */
 const ATOMIC_ALIASES = new Set(['', 'atomic', 'AtomicImageV1']);
 /** The base64 alphabet with padding only at the end; canonical form is checked by re-encoding. */
 const BASE64_CHARS = /^[\d+/A-Z]*={0,2}$/i;
-
-const putSchema = z.strictObject({
-  schemaVersion: z.number().optional(),
-  /** OCP 3.11 docs call it `version`; accepted as an alias. */
-  version: z.number().optional(),
-  name: z.string(),
-  type: z.string().optional(),
-  content: z.string(),
-});
 
 /** One signature as GET lists it. */
 export interface SignatureObject {
@@ -56,7 +47,7 @@ export function validatePut(
   digest: string,
   maxBytes: number,
 ): { name: string; bytes: Uint8Array } {
-  const parsed = putSchema.safeParse(body);
+  const parsed = signaturePutBody.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw invalid(`${issue.path.join('.') || 'body'}: ${issue.message}`);

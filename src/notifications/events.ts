@@ -31,7 +31,9 @@ const eventSchema = z.looseObject({
 });
 
 /** The envelope: `{events: [...]}`. */
-export const envelopeSchema = z.looseObject({ events: z.array(z.unknown()) });
+export const envelopeSchema = z.looseObject({ events: z.array(z.unknown()) }).meta({
+  description: 'a notification envelope; events other than manifest pushes (and malformed ones) are ignored',
+});
 
 /** A manifest push worth importing. */
 export interface ManifestPush {

@@ -3,7 +3,8 @@
  * (test/fuzz/requests.ts) for a time budget: 60 s in `npm test`, `npm run fuzz -- --minutes N`
  * for longer. After every request: the process is alive, /healthz answers within 1 s (three tries), the answer
  * is not a 5xx (but /readyz, whose 503 means "not ready", and the mirror's 503 while a store
- * fault is injected), and nothing was written outside the store. A failure prints fast-check's
+ * fault is injected), the answer is one /openapi.json describes (helpers/contract.ts), and nothing
+ * was written outside the store. A failure prints fast-check's
  * seed and the shrunk request; `FUZZ_SEED=<seed>` replays it.
  */
 import http from 'node:http';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import test from 'ava';
 import fc from 'fast-check';
 import { bearer } from '../helpers/api.js';
+import { contractViolation } from '../helpers/contract.js';
 import { answersHealth, startDaemonProcess, type DaemonProcess } from '../helpers/daemon.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { syntheticSimpleSigning } from '../helpers/synthetic-signature.js';
@@ -21,8 +23,14 @@ const MINUTES = Number(process.env.FUZZ_MINUTES ?? 1);
 const SEED = process.env.FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED);
 const STORED = `/sigstore/registry.example.com/ns/app@sha256=${HEX}/signature-1`;
 
-/** Sends one request as generated; resolves with the status (-1: the connection failed). */
-function send(base: string, r: FuzzRequest): Promise<number> {
+/** One answer: its status (-1: the connection failed) and what the API contract says of it. */
+interface Sent {
+  readonly status: number;
+  readonly violation: string | undefined;
+}
+
+/** Sends one request as generated; the answer is checked against /openapi.json (helpers/contract.ts). */
+function send(base: string, r: FuzzRequest): Promise<Sent> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve) => {
     const req = http.request({
@@ -35,11 +43,24 @@ function send(base: string, r: FuzzRequest): Promise<number> {
     });
     req.setTimeout(5_000, () => req.destroy(new Error('no answer within 5 s')));
     req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(res.statusCode ?? 0));
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      const done = () => {
+        const status = res.statusCode ?? 0;
+        const violation = contractViolation({
+          method: r.method,
+          path: r.path,
+          status,
+          contentType: res.headers['content-type'],
+          allow: res.headers.allow,
+          body: Buffer.concat(chunks),
+        });
+        resolve({ status, violation });
+      };
+      res.on('end', done);
+      res.on('error', done);
     });
-    req.on('error', () => resolve(-1));
+    req.on('error', () => resolve({ status: -1, violation: undefined }));
     req.end(r.body);
   });
 }
@@ -98,15 +119,15 @@ test.serial(`a real daemon survives ${MINUTES} minute(s) of generated requests`,
   let cases = 0;
   let why = '';
   const property = fc.asyncProperty(fuzzRequest, async (request) => {
-    const status = await send(daemon.base, request);
+    const { status, violation } = await send(daemon.base, request);
     cases++;
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
     const healthy = await healthyWithin(daemon);
     const allowed5xx = request.path.split('?')[0] === '/readyz';
     // Past the header limit node may close before the client has read its 431: not a failure.
     const cut = status === -1 && headBytes(request) > 16 * 1024;
-    why = `status ${status}, /healthz ${healthy ? 'answered' : 'did not answer within 1 s'}`;
-    return healthy && (status !== -1 || cut) && (status < 500 || allowed5xx);
+    why = `status ${status}, /healthz ${healthy ? 'answered' : 'did not answer within 1 s'}${violation ? `, API contract: ${violation}` : ''}`;
+    return healthy && !violation && (status !== -1 || cut) && (status < 500 || allowed5xx);
   });
   const result = await fc.check(property, {
     seed: SEED,

@@ -10,6 +10,7 @@ import type { ExecutionContext } from 'ava';
 import { tokenHash } from '../../src/auth/index.js';
 import { TOKENS } from './api.js';
 import { BUILT_CLI } from './cli.js';
+import { checkContract } from './contract.js';
 import { freePort } from './ports.js';
 import { TEST_REDIS_URL, redisPrefix } from './redis.js';
 import { tempDir, writeTree } from './tmp.js';
@@ -86,6 +87,7 @@ export async function startDaemonProcess(
   child.once('exit', () => (exited = true));
   t.teardown(() => void child.kill('SIGKILL'));
   const base = `http://127.0.0.1:${port}`;
+  checkContract(base);
   const daemon = {
     base,
     dir,

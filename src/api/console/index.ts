@@ -1,6 +1,7 @@
 export type { ConsoleData, ConsoleImage, ConsoleImageQuery, ConsoleStatus, ConsoleSummary } from './data.js';
 export { consoleDataSource, type ConsoleSourceDeps } from './source.js';
 export { loadAssets, ASSET_CACHE_CONTROL, type Asset } from './assets.js';
+export { apiPage } from './api-page.js';
 export { CONSOLE_CSP, consoleHeaders } from './headers.js';
 export { CONSOLE_COOKIE, requireConsoleReader } from './session.js';
 export { escapeHtml, html, Html } from './escape.js';

@@ -1,20 +1,12 @@
 /** `POST /v1/imports {references:[…]}` → 202 with job ids; `GET /v1/imports/<id>` → state, attempts, error. */
 import Router from '@koa/router';
-import { z } from 'zod';
-import { MAX_IMPORT_REFERENCES } from '../../limits.js';
 import type { ImportProducer } from '../../queue/index.js';
 import { ReferenceError } from '../../reference/index.js';
 import { imageKeyFromReference } from '../../store/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
-
-/** A name of 255, `@sha256:` and 64 hex: anything longer is not an image reference. */
-const REFERENCE_MAX = 255 + 8 + 64;
-
-const bodySchema = z.strictObject({
-  references: z.array(z.string().max(REFERENCE_MAX)).min(1).max(MAX_IMPORT_REFERENCES),
-});
+import { importsBody } from '../request-bodies.js';
 
 export function importsRoutes(deps: {
   producer: ImportProducer;
@@ -23,7 +15,7 @@ export function importsRoutes(deps: {
 }): Router {
   const router = new Router();
   router.post('/v1/imports', requireRole(deps.auth, 'importer'), async (ctx) => {
-    const parsed = bodySchema.safeParse(parseJson(await readBody(ctx, deps.maxBodyBytes), 'BAD_REQUEST'));
+    const parsed = importsBody.safeParse(parseJson(await readBody(ctx, deps.maxBodyBytes), 'BAD_REQUEST'));
     if (!parsed.success)
       throw new ApiError(
         'BAD_REQUEST',

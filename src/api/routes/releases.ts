@@ -22,10 +22,8 @@ import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
 import { validateDigest } from '../paths.js';
+import { releaseImportsBody } from '../request-bodies.js';
 
-/** Most digests per request; longer lists go through `sigmirror release import`. */
-const MAX_DIGESTS = 1000;
-const bodySchema = z.strictObject({ digests: z.array(z.string().max(600)).min(1).max(MAX_DIGESTS) });
 const listSchema = z.strictObject({
   status: z.enum(IMAGE_STATUSES as ['verified', 'failed', 'unverified', 'unsigned']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -44,7 +42,9 @@ export interface ReleasesDeps {
 export function releasesRoutes(deps: ReleasesDeps): Router {
   const router = new Router();
   router.post('/v1/releases/imports', requireRole(deps.auth, 'importer'), async (ctx) => {
-    const parsed = bodySchema.safeParse(parseJson(await readBody(ctx, deps.maxBodyBytes), 'BAD_REQUEST'));
+    const parsed = releaseImportsBody.safeParse(
+      parseJson(await readBody(ctx, deps.maxBodyBytes), 'BAD_REQUEST'),
+    );
     if (!parsed.success)
       throw new ApiError(
         'BAD_REQUEST',

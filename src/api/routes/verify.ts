@@ -26,35 +26,9 @@ import {
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
+import { verifyBody } from '../request-bodies.js';
 
-/** Inline keys per request: a keyring of a few keys is plenty; more belongs in the config. */
-const MAX_INLINE_KEYS = 16;
-
-const bodySchema = z
-  .strictObject({
-    reference: z.string().min(1).optional(),
-    expectedIdentity: z.string().min(1).optional(),
-    release: z.string().min(1).max(600).optional(),
-    keys: z.array(z.string().min(1)).min(1).max(MAX_INLINE_KEYS).optional(),
-    publicKeys: z.array(z.string().min(1)).min(1).max(MAX_INLINE_KEYS).optional(),
-    save: z.boolean().default(false),
-    strict: z.boolean().default(false),
-  })
-  .refine((b) => (b.keys === undefined) !== (b.publicKeys === undefined), {
-    message: 'give exactly one of "keys" (configured key names) and "publicKeys" (armored keys)',
-  })
-  .refine(
-    (b) =>
-      b.release === undefined
-        ? b.reference !== undefined && b.expectedIdentity !== undefined
-        : b.reference === undefined && b.expectedIdentity === undefined,
-    {
-      message:
-        'give "reference" and "expectedIdentity" (an image), or "release" alone (an OpenShift release)',
-    },
-  );
-
-type VerifyBody = z.output<typeof bodySchema>;
+type VerifyBody = z.output<typeof verifyBody>;
 
 export interface VerifyDeps {
   readonly store: SignatureStore;
@@ -67,7 +41,7 @@ export interface VerifyDeps {
 export function verifyRoutes(deps: VerifyDeps): Router {
   const router = new Router();
   router.post('/v1/verify', requireRole(deps.auth, ['reader', 'auditor']), async (ctx) => {
-    const parsed = bodySchema.safeParse(parseJson(await readBody(ctx, deps.maxBodyBytes), 'BAD_REQUEST'));
+    const parsed = verifyBody.safeParse(parseJson(await readBody(ctx, deps.maxBodyBytes), 'BAD_REQUEST'));
     if (!parsed.success)
       throw new ApiError(
         'BAD_REQUEST',

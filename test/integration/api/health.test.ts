@@ -79,7 +79,7 @@ test('errors use the distribution envelope; 5xx hide their message; request ids 
 });
 
 test('auth: anonymous reads, 401 with a challenge, 403 without the role, admin implies all', async (t) => {
-  const base = await serveApp(t, app({}));
+  const base = await serveApp(t, app({}), undefined, false); // test-only routes
   t.is(await (await fetch(`${base}/public`)).text(), 'read');
   const anonymousPut = await fetch(`${base}/public`, { method: 'PUT' });
   t.is(anonymousPut.status, 401);

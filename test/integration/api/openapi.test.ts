@@ -7,7 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type Router from '@koa/router';
+import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import test, { type ExecutionContext } from 'ava';
 import { pino } from 'pino';
 import {
@@ -16,6 +18,7 @@ import {
   parseMirrorPath,
   parseReleaseMirrorPath,
 } from '../../../src/api/index.js';
+import { CONSOLE_CSP } from '../../../src/api/console/index.js';
 import { openApiDocument } from '../../../src/api/openapi.js';
 import { buildApi } from '../../../src/api/server.js';
 import { TokensWatcher } from '../../../src/auth/index.js';
@@ -25,6 +28,7 @@ import { ImportProducer } from '../../../src/queue/index.js';
 import { RegistriesWatcher } from '../../../src/registries/index.js';
 import { indexConnection } from '../../../src/redis/index.js';
 import { createFsStore, redisImageIndex } from '../../../src/store/index.js';
+import { checkedOperations, documentedOperations } from '../../helpers/contract.js';
 import { serveApp } from '../../helpers/http.js';
 import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -182,6 +186,12 @@ test('an anonymous request to each documented example answers one of its documen
     if (!(String(res.status) in op.op.responses)) wrong.push(`${op.label}: ${res.status}`);
   }
   t.deepEqual(wrong, []);
+  // Each answer above went through the contract check (helpers/contract.ts): no route is unchecked.
+  t.deepEqual(
+    documentedOperations().filter((id) => !checkedOperations().has(id)),
+    [],
+    'operations with no answer checked against the document',
+  );
 });
 
 test('the document is well formed: declared path parameters, unique operation ids, resolvable refs', async (t) => {
@@ -214,5 +224,47 @@ test('the document is well formed: declared path parameters, unique operation id
   t.deepEqual(
     refs.filter((name) => !(name in doc.components.schemas)),
     [],
+  );
+});
+
+test('the served document is valid OpenAPI 3.1: 0 problems under redocly.yaml (recommended rules)', async (t) => {
+  const api = await daemonApi(t);
+  if (!api) return;
+  const config = await loadConfig({
+    configPath: fileURLToPath(new URL('../../../redocly.yaml', import.meta.url)),
+  });
+  const problems = await lintFromString({
+    source: JSON.stringify(api.doc),
+    absoluteRef: `${api.base}/openapi.json`,
+    config,
+  });
+  t.deepEqual(
+    problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer ?? '?'}`),
+    [],
+  );
+});
+
+test('/docs/api renders every operation and schema of the document, under the console CSP, with no script', async (t) => {
+  const api = await daemonApi(t);
+  if (!api) return;
+  const res = await fetch(`${api.base}/docs/api`);
+  t.is(res.status, 200);
+  t.is(res.headers.get('content-type'), 'text/html; charset=utf-8');
+  t.is(res.headers.get('content-security-policy'), CONSOLE_CSP);
+  const page = await res.text();
+  t.false(page.includes('<script'), 'no script: the page is rendered on the server');
+  const missing = [
+    ...operations(api.doc).map((op) => `id="${op.op.operationId}"`),
+    ...Object.keys(api.doc.components.schemas).map((name) => `id="schema-${name}"`),
+  ].filter((anchor) => !page.includes(anchor));
+  t.deepEqual(missing, []);
+  t.true(page.includes(`<code>/v1/imports</code>`));
+  t.true(page.includes(`${api.doc.info.version}`));
+  const style = /<link rel="stylesheet" href="([^"]+)"/.exec(page)?.[1];
+  t.truthy(style);
+  t.is(
+    (await fetch(`${api.base}${style!.replaceAll('&amp;', '&')}`)).status,
+    200,
+    'its stylesheet is served by the daemon',
   );
 });

@@ -11,7 +11,7 @@ import { waitFor } from '../../helpers/wait.js';
 
 test('serve on the embedded default starts its own Redis, watches registries.d and stops on SIGTERM', async (t) => {
   if (!requireTools(t, 'redis-server')) return;
-  t.timeout(60_000);
+  t.timeout(120_000);
   const dir = await tempDir(t);
   await writeTree(dir, {
     'sigmirror.yaml': `store:\n  path: ${dir}/var/store\nregistriesDir: ${dir}/rd\nlisten:\n  port: 0\nlog:\n  level: info\n`,
@@ -25,7 +25,7 @@ test('serve on the embedded default starts its own Redis, watches registries.d a
   t.teardown(() => void child.kill('SIGKILL'));
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  await waitFor('the daemon to run', () => log.includes('sigmirror is running'), 20_000);
+  await waitFor('the daemon to run', () => log.includes('sigmirror is running'), 60_000); // tsx compiles on a loaded machine
   const lines = log
     .trim()
     .split('\n')

@@ -1,0 +1,235 @@
+/**
+ * Scale benchmark (issue: scale): `npm run bench scale -- --signatures N` (default 100,000).
+ * Lays out N signatures (N/2 images × 2, ~900 B each) as the fs store's lookaside tree, fills the
+ * image index with their rows, then measures, in one run, beside nginx serving the same tree and a
+ * bare node:http server: start to /readyz, the listing's first page, the mirror on N distinct
+ * paths round-robin (cold: more than the blob cache holds) and on 1,000 hot paths, and the
+ * serving process's RSS after every path was served at least once. Default config,
+ * `listen.processes: 1`, workers on (as a master runs it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { redisImageIndex, type ImageSummary } from '../src/store/index.js';
+import { syntheticSignature } from '../test/helpers/synthetic-signature.js';
+import { freePort, startNginx, wrk } from './nginx.js';
+import type { BenchRow } from './table.js';
+
+const REDIS_URL = process.env.SIGMIRROR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REGISTRY = 'scale.example.com';
+const LOAD = { connections: 64, seconds: 10 };
+const WARM_UP = { connections: 64, seconds: 3 };
+const HOT_PATHS = 1_000;
+const GOALS = { rssMb: 150, readyMs: 5_000, listingMs: 50, cold: 0.6, hot: 0.9 };
+
+function signatureCount(): number {
+  const at = process.argv.indexOf('--signatures');
+  const n = at > 0 ? Number(process.argv[at + 1]) : 100_000;
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(`--signatures: expected an integer ≥ 2, got ${process.argv[at + 1]}`);
+  return n;
+}
+
+/** The tree as the fs store lays it out, written without fsync (a bench fixture, not a store write). */
+function layOut(root: string, images: number): { paths: string[]; rows: ImageSummary[] } {
+  const paths: string[] = [];
+  const rows: ImageSummary[] = [];
+  const bytes = [0, 1].map(() => syntheticSignature(randomBytes(16).toString('hex'), 900));
+  const now = Date.now();
+  for (let i = 0; i < images; i++) {
+    const hex = createHash('sha256').update(`scale-${i}`).digest('hex');
+    const repository = `ns${i % 100}/app${i}`;
+    const dir = path.join(root, REGISTRY, `${repository}@sha256=${hex}`);
+    mkdirSync(dir, { recursive: true });
+    for (const n of [1, 2]) {
+      writeFileSync(path.join(dir, `signature-${n}`), bytes[n - 1]!);
+      paths.push(`/sigstore/${REGISTRY}/${repository}@sha256=${hex}/signature-${n}`);
+    }
+    const digest = `sha256:${hex}`;
+    rows.push({
+      registry: REGISTRY,
+      repository,
+      digest,
+      reference: `${REGISTRY}/${repository}@${digest}`,
+      signatures: 2,
+      status: 'unverified',
+      lastImportAt: new Date(now - i).toISOString(), // just imported: no resync is due at start
+      source: 'https://sigstore.example.com/signatures',
+      lastVerifiedAt: null,
+    });
+  }
+  return { paths, rows };
+}
+
+async function* iterate<T>(items: readonly T[]): AsyncIterable<T> {
+  yield* items;
+}
+
+async function until(url: string, ok: (status: number) => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await fetch(url).then(
+      async (r) => (await r.arrayBuffer(), r.status),
+      () => 0,
+    );
+    if (ok(status)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms`);
+}
+
+async function startDaemon(
+  dir: string,
+  prefix: string,
+): Promise<{ base: string; child: ChildProcess; readyMs: number }> {
+  const port = await freePort();
+  const config = path.join(dir, 'sigmirror.yaml');
+  await writeFile(
+    config,
+    `redis:\n  url: ${REDIS_URL}\n  prefix: ${prefix}\nregistriesDir: ${dir}/rd\nstore:\n  path: ${dir}/store\n` +
+      `listen:\n  port: ${port}\n  processes: 1\nlog:\n  level: warn\n`,
+  );
+  const cli = new URL('../src/cli/main.js', import.meta.url).pathname;
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, 'serve', '--config', config], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await until(`${base}/readyz`, (s) => s === 200, 120_000);
+  return { base, child, readyMs: performance.now() - started };
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+async function listingMs(base: string): Promise<number> {
+  const url = `${base}/v1/images?limit=100`;
+  for (let i = 0; i < 10; i++) await (await fetch(url)).arrayBuffer();
+  const times: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const start = performance.now();
+    const r = await fetch(url);
+    const body = (await r.json()) as { items: unknown[] };
+    if (r.status !== 200 || body.items.length !== 100) throw new Error(`listing answered ${r.status}`);
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[25]!;
+}
+
+export async function benchScale(): Promise<BenchRow[]> {
+  const signatures = signatureCount();
+  const images = Math.floor(signatures / 2);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sigmirror-bench-scale-'));
+  const prefix = `sigmirror-bench-scale-${randomBytes(4).toString('hex')}`;
+  const redis = new Redis(REDIS_URL);
+  const stops: Array<() => void> = [];
+  try {
+    const { paths, rows } = layOut(path.join(dir, 'store'), images);
+    await redisImageIndex(redis, prefix).rebuild(iterate(rows));
+    const allPaths = path.join(dir, 'paths.txt');
+    await writeFile(allPaths, paths.join('\n') + '\n');
+    const hotPaths = path.join(dir, 'hot.txt');
+    await writeFile(hotPaths, paths.slice(0, HOT_PATHS).join('\n') + '\n');
+    await mkdir(path.join(dir, 'nginx-root'));
+    await symlink(path.join(dir, 'store'), path.join(dir, 'nginx-root', 'sigstore'));
+    const nginx = await startNginx(dir, path.join(dir, 'nginx-root'));
+    stops.push(nginx.stop);
+    const daemon = await startDaemon(dir, prefix);
+    stops.push(() => daemon.child.kill('SIGTERM'));
+    const bare = await startBare();
+    stops.push(bare.stop);
+    const rssAtStart = await rssMb(daemon.child.pid!);
+    const listing = await listingMs(daemon.base);
+
+    // Cold: N distinct paths round-robin; the page cache is warmed alike for both.
+    for (const base of [daemon.base, nginx.base]) await wrk(base, allPaths, dir, WARM_UP);
+    const coldOurs = await wrk(daemon.base, allPaths, dir, LOAD);
+    const coldNginx = await wrk(nginx.base, allPaths, dir, LOAD);
+    // Every path served at least once before RSS is read (wrk starts each thread at a random path).
+    const served = (WARM_UP.seconds + LOAD.seconds) * coldOurs.rps;
+    if (served < signatures * 1.5) {
+      const seconds = Math.ceil((signatures * 1.5 - served) / coldOurs.rps) + 1;
+      await wrk(daemon.base, allPaths, dir, { connections: 64, seconds });
+    }
+    const rss = await rssMb(daemon.child.pid!);
+
+    // Hot: 1,000 paths, after the same warm-up, against the bare node:http ceiling.
+    for (const base of [daemon.base, bare.base]) await wrk(base, hotPaths, dir, WARM_UP);
+    const hotOurs = await wrk(daemon.base, hotPaths, dir, LOAD);
+    const hotBare = await wrk(bare.base, hotPaths, dir, LOAD);
+
+    const n = signatures.toLocaleString('en');
+    const info = (name: string, value: number, unit: string): BenchRow => ({
+      name,
+      value,
+      unit,
+      goal: '-',
+      ok: true,
+    });
+    return [
+      {
+        name: `start to /readyz, ${n} signatures`,
+        value: daemon.readyMs,
+        unit: 'ms',
+        goal: `≤ ${GOALS.readyMs}`,
+        ok: daemon.readyMs <= GOALS.readyMs,
+      },
+      {
+        name: `listing first page (median), ${images.toLocaleString('en')} images`,
+        value: listing,
+        unit: 'ms',
+        goal: `≤ ${GOALS.listingMs}`,
+        ok: listing <= GOALS.listingMs,
+      },
+      info(`mirror cold, ${n} distinct paths: sigmirror (1 proc)`, coldOurs.rps, 'req/s'),
+      info(`mirror cold, ${n} distinct paths: nginx (2 workers)`, coldNginx.rps, 'req/s'),
+      {
+        name: 'mirror cold ratio sigmirror / nginx',
+        value: coldOurs.rps / coldNginx.rps,
+        unit: 'ratio',
+        goal: `≥ ${GOALS.cold}`,
+        ok: coldOurs.rps / coldNginx.rps >= GOALS.cold,
+      },
+      {
+        name: `RSS of the serving process after every path`,
+        value: rss,
+        unit: 'MB',
+        goal: `≤ ${GOALS.rssMb}`,
+        ok: rss <= GOALS.rssMb,
+      },
+      info('RSS of the serving process at /readyz', rssAtStart, 'MB'),
+      info(`mirror hot, ${HOT_PATHS} paths: sigmirror (1 proc)`, hotOurs.rps, 'req/s'),
+      info('ceiling: bare node:http (1 proc)', hotBare.rps, 'req/s'),
+      {
+        name: 'mirror hot ratio sigmirror / ceiling',
+        value: hotOurs.rps / hotBare.rps,
+        unit: 'ratio',
+        goal: `≥ ${GOALS.hot}`,
+        ok: hotOurs.rps / hotBare.rps >= GOALS.hot,
+      },
+    ];
+  } finally {
+    for (const stop of stops) stop();
+    await new Promise((r) => setTimeout(r, 500));
+    const keys = await redis.keys(`${prefix}*`);
+    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+    redis.disconnect();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function startBare(): Promise<{ base: string; stop: () => void }> {
+  const port = await freePort();
+  const script = new URL('./bare-http.js', import.meta.url).pathname;
+  const child = spawn(process.execPath, [script, String(port), '1'], { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}`;
+  await until(`${base}/`, (s) => s === 200, 10_000);
+  return { base, stop: () => void child.kill('SIGTERM') };
+}
