@@ -17,8 +17,11 @@ import { waitFor } from '../../helpers/wait.js';
 
 const HEX = '6'.repeat(64);
 const SIG = readVector('containers-image/image.signature');
-/** A changed CA must apply within a second; the margin is for a CI machine under load. */
-const APPLIES_WITHIN_MS = 3_000;
+/**
+ * A changed CA applies within a second (a 500 ms poll, then the next connection); the margin is
+ * for a CI machine under load, where each TLS handshake of the polling reads takes a while too.
+ */
+const APPLIES_WITHIN_MS = 6_000;
 
 async function tlsUpstream(t: ExecutionContext) {
   const dir = await tempDir(t);
@@ -82,6 +85,7 @@ test('a CA added to the system bundle applies without a restart; the error names
   await writeFile(`${bundle}.new`, bundleWith(up.ca));
   await rename(`${bundle}.new`, bundle);
   const took = await readsWithin(agents, up.base);
+  t.log(`applied after ${took} ms`);
   t.true(took < APPLIES_WITHIN_MS, `applied after ${took} ms`);
 });
 
@@ -101,6 +105,7 @@ test('a CA dropped into certs.d (directory created after start) applies without 
   await mkdir(path.join(certsDir, up.hostPort), { recursive: true });
   await writeFile(path.join(certsDir, up.hostPort, 'ca.crt'), up.ca);
   const took = await readsWithin(agents, up.base);
+  t.log(`applied after ${took} ms`);
   t.true(took < APPLIES_WITHIN_MS, `applied after ${took} ms`);
 
   // A changed CA (the server re-issued under another CA): the old one no longer passes, the new one does.
