@@ -13,7 +13,7 @@ const headers = {
   'Content-Type': 'application/octet-stream',
   'Content-Length': body.length,
   ETag: '"sha256:0000000000000000000000000000000000000000000000000000000000000000"',
-  'Cache-Control': 'public, max-age=31536000, immutable',
+  'Cache-Control': 'public, max-age=60, must-revalidate',
 };
 
 if (cluster.isPrimary) {

@@ -10,8 +10,8 @@ import { startImportWorker } from '../workers/import.js';
 import { startResync } from '../workers/resync.js';
 import { buildApi, buildStatusApp, listen } from './api/index.js';
 import { TokensWatcher } from './auth/index.js';
-import { stateDirOf, type LoadedConfig } from './config/index.js';
-import { AgentPool, HostBreaker, HostLimiter } from './fetch/index.js';
+import { stateDirOf, type DaemonConfig, type LoadedConfig } from './config/index.js';
+import { AgentPool, HostBreaker, HostLimiter, proxySettings, redactUrl } from './fetch/index.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { clusterMetricsScrape } from './metrics-cluster.js';
 import { ImportProducer } from './queue/index.js';
@@ -22,6 +22,7 @@ import {
   createFsStore,
   createRedisStore,
   redisImageIndex,
+  Tombstones,
   reindex,
   sweepCrashLeftovers,
   type ImageIndex,
@@ -91,11 +92,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
     const registries = await startRegistries(config.registriesDir, logger, metrics);
     stopping('registries watcher', () => registries.close());
     if (mode.workers) {
-      const agents = new AgentPool(
-        config.certsDirs,
-        config.import.timeoutMs,
-        config.import.perHostConcurrency,
-      );
+      const agents = await startAgents(config, logger.child({ module: 'fetch' }));
       stopping('upstream connections', () => agents.close());
       const worker = startImportWorker({
         redisUrl,
@@ -110,6 +107,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         deps: {
           registries: () => registries.current().config,
           store,
+          tombstones: new Tombstones(indexRedis, config.redis.prefix),
           agents,
           hosts: new HostLimiter(config.import.perHostConcurrency),
           breaker: new HostBreaker({
@@ -192,6 +190,26 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
     await close();
     throw err;
   }
+}
+
+/** Upstream connections: CAs watched live, the proxy (credentials never logged) said once. */
+async function startAgents(config: DaemonConfig, logger: Logger): Promise<AgentPool> {
+  const proxy = proxySettings(config.import.proxy);
+  const agents = new AgentPool(config.certsDirs, config.import.timeoutMs, config.import.perHostConcurrency, {
+    caBundles: config.import.caBundles,
+    proxy,
+  });
+  await agents.watch(logger);
+  if (proxy.source !== 'none')
+    logger.info(
+      {
+        source: proxy.source,
+        https: proxy.https && redactUrl(proxy.https),
+        http: proxy.http && redactUrl(proxy.http),
+      },
+      'upstream sigstores are reached through a proxy',
+    );
+  return agents;
 }
 
 async function startRegistries(dir: string, logger: Logger, metrics: Metrics): Promise<RegistriesWatcher> {

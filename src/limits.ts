@@ -38,3 +38,10 @@ export const MIN_RESYNC_TICK_MS = 1_000;
  * writing one (at most 4 MiB, one fsync) takes milliseconds; a stalled disk still far less.
  */
 export const STALE_TEMP_MS = 10 * 60_000;
+/**
+ * How long HTTP caches and hosts may keep a served `signature-N` before revalidating it with its
+ * ETag. A removal renumbers the indices after it, so they are not immutable; with the mirror's
+ * own 30 s blob cache (api/blob-cache.ts) a renumbering reaches every host within 90 s.
+ * Keep in sync with docs/api.md §Mirror.
+ */
+export const SIGNATURE_MAX_AGE_S = 60;

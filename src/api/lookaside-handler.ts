@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { SIGNATURE_MAX_AGE_S } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import type { ImageKey, SignatureStore } from '../store/index.js';
 import { principalOf, type AuthDeps } from './auth.js';
@@ -19,8 +20,8 @@ import { BlobCache, type BlobCacheOptions, type CachedBlob } from './blob-cache.
 import { answerError, safeUrl } from './boundary.js';
 import { ApiError } from './errors.js';
 import { etagMatches } from './routes/conditional.js';
-/** Served indices never change: caches may keep them for ever. */
-const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Short and revalidated: an admin removal renumbers the indices after it (limits.ts). */
+const SERVED = `public, max-age=${SIGNATURE_MAX_AGE_S}, must-revalidate`;
 /** A missing index may appear soon (a new import): keep 404s short. */
 const MISSING = 'public, max-age=10';
 const NOT_FOUND_BODY = Buffer.from('signature not found\n');
@@ -80,13 +81,13 @@ export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): 
       });
       res.end(head ? undefined : NOT_FOUND_BODY);
     } else if (etagMatches(req.headers['if-none-match'], blob.etag)) {
-      res.writeHead(304, { ETag: blob.etag, 'Cache-Control': IMMUTABLE }).end();
+      res.writeHead(304, { ETag: blob.etag, 'Cache-Control': SERVED }).end();
     } else {
       res.writeHead(200, {
         'Content-Type': 'application/octet-stream',
         'Content-Length': blob.bytes.length,
         ETag: blob.etag,
-        'Cache-Control': IMMUTABLE,
+        'Cache-Control': SERVED,
       });
       res.end(head ? undefined : blob.bytes);
     }

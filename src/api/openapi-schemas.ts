@@ -142,7 +142,24 @@ export const SCHEMAS: Readonly<Record<string, Schema>> = {
     },
   },
   Queued: { type: 'object', properties: { queued: { type: 'integer' } } },
-  Health: { type: 'object', properties: { status: { const: 'ok' } } },
+  Health: {
+    type: 'object',
+    properties: {
+      status: { const: 'ok' },
+      registries: {
+        type: 'object',
+        description: 'the registries.d configuration in force and the latest rejected edit, if any',
+        properties: {
+          inForce: { type: 'boolean' },
+          appliedAt: { type: ['string', 'null'] },
+          rejectedEdit: {
+            type: ['object', 'null'],
+            properties: { at: { type: 'string' }, errors: { type: 'array', items: { type: 'string' } } },
+          },
+        },
+      },
+    },
+  },
   Readiness: {
     type: 'object',
     properties: {

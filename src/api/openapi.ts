@@ -407,7 +407,7 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'get',
     path: '/healthz',
     operationId: 'healthz',
-    summary: 'the process is up',
+    summary: 'the process is up (with a rejected registries.d edit, if any)',
     auth: 'public',
     responses: { '200': { description: 'up', content: json(ref('Health')) } },
   },
@@ -415,7 +415,8 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'get',
     path: '/readyz',
     operationId: 'readyz',
-    summary: 'ready: Redis answers, registries.d is loaded without error, the store is writable',
+    summary:
+      'ready: Redis answers, a registries.d configuration is in force (a rejected edit over it does not count), the store is writable',
     auth: 'public',
     responses: {
       '200': { description: 'ready', content: json(ref('Readiness')) },

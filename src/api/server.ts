@@ -8,7 +8,7 @@ import type { TokensWatcher } from '../auth/index.js';
 import type { DaemonConfig } from '../config/index.js';
 import type { Metrics } from '../metrics.js';
 import type { ImportProducer } from '../queue/index.js';
-import type { RegistriesWatcher } from '../registries/index.js';
+import { formatProblem, type RegistriesWatcher } from '../registries/index.js';
 import type { SignatureStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { adminRoutes } from './routes/admin.js';
@@ -113,17 +113,36 @@ function statusDeps(parts: StatusParts) {
         config.store.backend === 'fs' ? storeWritable(config.store.path) : Promise.resolve(undefined),
     },
     beforeScrape: async () => metrics.queueDepth.set(await producer.depth()),
+    detail: () => ({ registries: registriesDetail(parts.registries) }),
   };
 }
 
+/**
+ * Unready only while no configuration is in force. A rejected edit over a good configuration is
+ * not a readiness failure: every replica behind one balancer gets the same edit, and failing them
+ * all would stop correct answers the last good configuration still gives (issue 16). It shows in
+ * /healthz, /v1/status, `sigmirror_registries_config_error` and the log instead.
+ */
 function registriesProblem(registries: RegistriesWatcher): string | undefined {
   const state = registries.current();
-  if (!state.config)
-    return `no registries.d configuration loaded: ${state.lastError?.errors[0]?.message ?? 'not loaded yet'}`;
-  const error = state.lastError?.errors[0];
-  return error
-    ? `registries.d edit rejected (the last good configuration is in force): ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`
-    : undefined;
+  if (state.config) return undefined;
+  return `no registries.d configuration loaded: ${state.lastError?.errors[0]?.message ?? 'not loaded yet'}`;
+}
+
+/** /healthz detail: whether a configuration is in force and the rejected edit, if any. */
+function registriesDetail(registries: RegistriesWatcher) {
+  const state = registries.current();
+  const rejected = state.lastError;
+  return {
+    inForce: state.config !== undefined,
+    appliedAt: state.appliedAt?.toISOString() ?? null,
+    rejectedEdit: rejected
+      ? {
+          at: rejected.at.toISOString(),
+          errors: rejected.errors.map(formatProblem),
+        }
+      : null,
+  };
 }
 
 async function storeWritable(root: string): Promise<string | undefined> {

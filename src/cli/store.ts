@@ -14,6 +14,7 @@ import {
   createFsStore,
   createRedisStore,
   redisImageIndex,
+  Tombstones,
   type ImageIndex,
   type SignatureStore,
 } from '../store/index.js';
@@ -23,6 +24,8 @@ import { warn } from './output.js';
 export interface ConfiguredStore {
   readonly store: SignatureStore;
   readonly index: ImageIndex | undefined;
+  /** Removed signatures (in the same Redis as the index); undefined without Redis. */
+  readonly tombstones: Tombstones | undefined;
   close(): Promise<void>;
 }
 
@@ -32,14 +35,14 @@ export interface ConfiguredStore {
  */
 export async function openConfiguredStore(
   configFile: string | undefined,
-  options: { index: 'required' | 'optional' | 'none' },
+  options: { index: 'required' | 'optional' | 'none'; quiet?: boolean },
 ): Promise<ConfiguredStore> {
   const { config } = loadDaemonConfig(configFile);
   // The redis backend keeps the signatures themselves in Redis: it is always required.
   if (config.store.backend === 'redis') options = { index: 'required' };
   if (options.index === 'none') {
     const store = createFsStore({ root: config.store.path });
-    return { store, index: undefined, close: () => store.close() };
+    return { store, index: undefined, tombstones: undefined, close: () => store.close() };
   }
   const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
   if (!(await redisAnswers(ioredisUrl(redisUrl)))) {
@@ -49,9 +52,10 @@ export async function openConfiguredStore(
         `${why}: the image index lives there (start \`sigmirror serve\` or set redis.url)`,
         'REDIS_UNAVAILABLE',
       );
-    warn(`${why}: the image index is not updated (run \`sigmirror images reindex\` later)`);
+    if (!options.quiet)
+      warn(`${why}: the image index is not updated (run \`sigmirror images reindex\` later)`);
     const store = createFsStore({ root: config.store.path });
-    return { store, index: undefined, close: () => store.close() };
+    return { store, index: undefined, tombstones: undefined, close: () => store.close() };
   }
   const redis = indexConnection(redisUrl);
   const index = redisImageIndex(redis, config.redis.prefix);
@@ -62,6 +66,7 @@ export async function openConfiguredStore(
   return {
     store,
     index,
+    tombstones: new Tombstones(redis, config.redis.prefix),
     close: async () => {
       await store.close();
       redis.disconnect();

@@ -15,6 +15,15 @@ import { anchoredDomainRegexp, anchoredPathComponentRegexp } from '../reference/
 
 const MiB = 1024 * 1024;
 
+/**
+ * The system CA bundles read by default, where they exist: RHEL/Fedora (update-ca-trust) and
+ * Debian/Ubuntu (update-ca-certificates), as containers/image trusts the system pool.
+ */
+export const DEFAULT_CA_BUNDLES = [
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+  '/etc/ssl/certs/ca-certificates.crt',
+] as const;
+
 const redisSchema = z.strictObject({
   /** Redis URL (`redis://host:port/db`); unset = start or reuse a local Redis (see src/redis). */
   url: z.string().min(1).optional(),
@@ -45,6 +54,21 @@ const authSchema = z.strictObject({
   anonymousRead: z.boolean().default(true),
 });
 
+/** A proxy URL: http(s)://[user:password@]host:port. */
+const proxyUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'a proxy is an http:// or https:// URL');
+
+const proxySchema = z.strictObject({
+  /** Proxy for https:// sigstores (a CONNECT tunnel). Default none. */
+  https: proxyUrl.optional(),
+  /** Proxy for http:// sigstores. Default none. */
+  http: proxyUrl.optional(),
+  /** Hosts reached directly, curl's NO_PROXY syntax: `*`, names, `.suffix`, `host:port`, CIDR. */
+  noProxy: z.string().optional(),
+});
+
 const importSchema = z.strictObject({
   /** Import jobs run at once per worker process. Default 8. */
   concurrency: z.number().int().min(1).max(1024).default(8),
@@ -71,6 +95,16 @@ const importSchema = z.strictObject({
   resyncSpacingMs: z.number().int().min(0).default(1_000),
   /** A crashed worker's jobs are taken over after about this long (ms). Default 30000. */
   lockDurationMs: z.number().int().min(1_000).max(600_000).default(30_000),
+  /**
+   * System CA bundles trusted for https sigstores besides Node's roots and certs.d, read where
+   * they exist and re-read when they change. Default the RHEL and Debian bundles; [] = none.
+   */
+  caBundles: z.array(z.string().min(1)).default([...DEFAULT_CA_BUNDLES]),
+  /**
+   * Proxy for upstream sigstores. When set it wins, as a whole, over HTTPS_PROXY, HTTP_PROXY and
+   * NO_PROXY (read when unset). WARNING: credentials in these URLs are secrets: keep the file 0640.
+   */
+  proxy: proxySchema.optional(),
 });
 
 const workerSchema = z.strictObject({

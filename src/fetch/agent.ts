@@ -1,68 +1,110 @@
 /**
- * One undici Agent per upstream host (connection reuse, keep-alive), trusting the system CAs plus
- * the host's CA files from certs.d directories: `<dir>/<host[:port]>/*.crt` (containers and
- * docker layouts; the port-less directory applies to the default port).
+ * One undici dispatcher per upstream host (connection reuse, keep-alive): a direct Agent, or a
+ * ProxyAgent when proxy.ts says the host goes through a proxy (CONNECT tunnel for https, plain
+ * forwarding for http, as curl). Each trusts what trust.ts lists for its host. `watch()` drops
+ * every dispatcher when a CA file changes (certs-watch.ts): the next request builds a fresh one
+ * with the new CAs, while requests in flight finish on the old one.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { rootCertificates } from 'node:tls';
-import { Agent } from 'undici';
+import type { Logger } from 'pino';
+import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import { redactUrl } from '../redact.js';
+import { CertsWatcher } from './certs-watch.js';
 import { PER_HOST_CONCURRENCY } from './limits.js';
+import { proxyFor, proxySettings, type ProxySettings } from './proxy.js';
+import { Trust } from './trust.js';
 
-/** Per-host agents and where their CAs came from. */
+/** What a pool trusts and how it reaches hosts; defaults: Node's roots only, no proxy. */
+export interface AgentPoolOptions {
+  /** System CA bundle files read where they exist (`import.caBundles`). Default none. */
+  readonly caBundles?: readonly string[] | undefined;
+  /** Proxy rules (proxy.ts). Default: none, whatever the environment says. */
+  readonly proxy?: ProxySettings | undefined;
+}
+
 export class AgentPool {
-  private readonly agents = new Map<string, Agent>();
+  private readonly agents = new Map<string, Dispatcher>();
+  private readonly trust: Trust;
+  private readonly proxy: ProxySettings;
+  private watcher: CertsWatcher | undefined;
 
   constructor(
     private readonly certsDirs: readonly string[],
     private readonly timeoutMs: number,
     private readonly perHost = PER_HOST_CONCURRENCY,
-  ) {}
+    private readonly options: AgentPoolOptions = {},
+  ) {
+    this.trust = new Trust(certsDirs, options.caBundles ?? []);
+    this.proxy = options.proxy ?? proxySettings({});
+  }
 
   /** The directories searched for `hostPort`'s CA (for error messages). */
   searchedDirs(hostPort: string, defaultPort: boolean): string[] {
-    const host = hostPort.replace(/:\d+$/, '');
-    const names = defaultPort ? [hostPort, host] : [hostPort];
-    return this.certsDirs.flatMap((dir) => [...new Set(names)].map((n) => path.join(dir, n)));
+    return this.trust.searchedDirs(hostPort, defaultPort);
   }
 
-  /** The agent for a URL's host:port. */
-  agentFor(url: URL): Agent {
+  /** The system bundles read (those of `import.caBundles` that exist), for error messages. */
+  bundles(): string[] {
+    return this.trust.bundlesPresent();
+  }
+
+  /** The proxy a request to `url` goes through (credentials removed), or undefined. */
+  proxyOf(url: URL): string | undefined {
+    const proxy = proxyFor(this.proxy, url);
+    return proxy && redactUrl(proxy);
+  }
+
+  /** The dispatcher for a URL's host:port (and proxy). */
+  agentFor(url: URL): Dispatcher {
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    const key = `${url.protocol}//${url.hostname}:${port}`;
+    const proxy = proxyFor(this.proxy, url);
+    const key = `${url.protocol}//${url.hostname}:${port}${proxy ? ' proxied' : ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      const extra = url.protocol === 'https:' ? this.caFiles(`${url.hostname}:${port}`, url.port === '') : [];
-      agent = new Agent({
-        keepAliveTimeout: 30_000,
-        connections: this.perHost,
-        connectTimeout: this.timeoutMs,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        connect: extra.length ? { ca: [...rootCertificates, ...extra] } : {},
-      });
+      agent = this.build(url, `${url.hostname}:${port}`, proxy);
       this.agents.set(key, agent);
     }
     return agent;
   }
 
-  private caFiles(hostPort: string, defaultPort: boolean): string[] {
-    const found: string[] = [];
-    for (const dir of this.searchedDirs(hostPort, defaultPort)) {
-      let names: string[];
-      try {
-        names = readdirSync(dir);
-      } catch {
-        continue;
-      }
-      for (const name of names.filter((n) => n.endsWith('.crt')).sort()) {
-        found.push(readFileSync(path.join(dir, name), 'utf8'));
-      }
-    }
-    return found;
+  private build(url: URL, hostPort: string, proxy: string | undefined): Dispatcher {
+    const https = url.protocol === 'https:';
+    const ca = https ? this.trust.caFor(hostPort, url.port === '') : undefined;
+    const common = {
+      keepAliveTimeout: 30_000,
+      connections: this.perHost,
+      connectTimeout: this.timeoutMs,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    };
+    if (!proxy) return new Agent({ ...common, connect: ca ? { ca } : {} });
+    return new ProxyAgent({
+      ...common,
+      uri: proxy, // userinfo becomes Proxy-Authorization: Basic
+      proxyTunnel: https, // CONNECT for https; http is forwarded, as curl does
+      requestTls: ca ? { ca, timeout: this.timeoutMs } : { timeout: this.timeoutMs },
+      proxyTls: { ca: this.trust.systemCa(), timeout: this.timeoutMs },
+    });
+  }
+
+  /** Watches the certs.d directories and bundles; a change applies to the next connection. */
+  async watch(logger?: Logger): Promise<void> {
+    const paths = [...this.certsDirs, ...(this.options.caBundles ?? [])];
+    this.watcher = new CertsWatcher(paths, () => {
+      logger?.info({ paths }, 'CA files changed; new connections trust the new set');
+      this.drop();
+    });
+    await this.watcher.start();
+  }
+
+  /** Forgets every dispatcher; the old ones close once their requests are done. */
+  private drop(): void {
+    const old = [...this.agents.values()];
+    this.agents.clear();
+    for (const agent of old) void agent.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {
+    this.watcher?.close();
     await Promise.all([...this.agents.values()].map((a) => a.close()));
     this.agents.clear();
   }

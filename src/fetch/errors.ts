@@ -8,6 +8,7 @@ export type FetchErrorKind =
   | 'reset'
   | 'truncated'
   | 'connect'
+  | 'proxy'
   | 'tls-unknown-authority'
   | 'tls'
   | 'too-large'

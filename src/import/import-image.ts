@@ -15,13 +15,21 @@ import {
 import { signatureUrl } from '../lookaside/index.js';
 import { parseNormalizedReference } from '../reference/index.js';
 import { lookasideFor, signatureBaseFor, type RegistriesConfig } from '../registries/index.js';
-import { SignatureLimitError, type ImageKey, type SignatureStore } from '../store/index.js';
+import {
+  SignatureLimitError,
+  appendUnlessTombstoned,
+  type ImageKey,
+  type SignatureStore,
+  type Tombstones,
+} from '../store/index.js';
 
 /** What importImage needs; built once per process by the composition root. */
 export interface ImportDeps {
   /** The registries.d configuration in force (undefined until one loads without errors). */
   readonly registries: () => RegistriesConfig | undefined;
   readonly store: SignatureStore;
+  /** Signatures an admin removed; an import never brings them back. None: nothing is skipped. */
+  readonly tombstones?: Tombstones | undefined;
   readonly agents: AgentPool;
   readonly hosts: HostLimiter;
   /** Takes a host offline after consecutive failures (fetch/breaker.ts); none: every job tries. */
@@ -51,6 +59,8 @@ export interface ImportResult {
   readonly fetched: number;
   readonly added: readonly number[];
   readonly duplicates: number;
+  /** Fetched signatures skipped because an admin removed them (`sigmirror signatures remove`). */
+  readonly tombstoned: number;
   readonly endedBy: EndedBy;
   readonly warnings: readonly string[];
 }
@@ -97,27 +107,30 @@ export async function importImage(image: ImageKey, deps: ImportDeps): Promise<Im
   // The breaker first: an offline host's jobs fail at once instead of queueing for a slot.
   const limited = () => deps.hosts.run(host, fetchAll);
   const list = await (deps.breaker ? deps.breaker.run(host, limited) : limited());
-  const appended = await deps.store
-    .append(
-      image,
-      list.signatures.map((s) => ({
-        bytes: s.bytes,
-        source: redactUrl(s.url),
-        parsed: deps.describe?.(s.bytes, image),
-      })),
-      { origin: 'import', by: 'import-worker', lookaside: redactUrl(decision.url) },
-    )
-    .catch((err: unknown) => {
-      // A full image stays full: retrying cannot help.
-      if (err instanceof SignatureLimitError) throw new ImportConfigError(err.message);
-      throw err;
-    });
+  const appended = await appendUnlessTombstoned(
+    deps.store,
+    deps.tombstones,
+    image,
+    list.signatures.map((s) => ({
+      bytes: s.bytes,
+      source: redactUrl(s.url),
+      parsed: deps.describe?.(s.bytes, image),
+    })),
+    { origin: 'import', by: 'import-worker', lookaside: redactUrl(decision.url) },
+  ).catch((err: unknown) => {
+    // A full image stays full: retrying cannot help.
+    if (err instanceof SignatureLimitError) throw new ImportConfigError(err.message);
+    throw err;
+  });
+  if (appended.tombstoned.length)
+    log?.debug({ tombstoned: appended.tombstoned }, 'skipped signatures an admin removed');
   return {
     scope: decision.scope,
     lookaside: redactUrl(decision.url),
     fetched: list.signatures.length,
     added: appended.added,
     duplicates: appended.duplicates.length,
+    tombstoned: appended.tombstoned.length,
     endedBy: list.endedBy,
     warnings: list.warnings,
   };

@@ -20,7 +20,7 @@ import {
   type FetchedSignature,
 } from '../fetch/index.js';
 import { releaseSignatureUrl } from '../lookaside/index.js';
-import { releaseKey } from '../store/index.js';
+import { appendUnlessTombstoned, releaseKey } from '../store/index.js';
 import { ImportConfigError, type ImportDeps, type ImportResult } from './import-image.js';
 
 /** What one release import did (the job's return value). */
@@ -60,7 +60,9 @@ export async function importRelease(digest: string, deps: ImportDeps): Promise<R
   }
   if (!chosen?.list.signatures.length && lastError) throw lastError;
   const { base, list } = chosen!;
-  const appended = await deps.store.append(
+  const appended = await appendUnlessTombstoned(
+    deps.store,
+    deps.tombstones,
     key,
     list.signatures.map((s) => ({
       bytes: s.bytes,
@@ -75,6 +77,7 @@ export async function importRelease(digest: string, deps: ImportDeps): Promise<R
     fetched: list.signatures.length,
     added: appended.added,
     duplicates: appended.duplicates.length,
+    tombstoned: appended.tombstoned.length,
     endedBy: list.endedBy,
     warnings: list.warnings,
     skipped: list.skipped,

@@ -29,3 +29,10 @@ export { redisImageIndex, type ImageIndex } from './redis-index.js';
 export { imageStatus, summarize } from './status.js';
 export { reindex, type ReindexResult } from './reindex.js';
 export { sweepCrashLeftovers, type SweepResult } from './sweep.js';
+export { Tombstones, type Tombstone } from './tombstones.js';
+export {
+  appendUnlessTombstoned,
+  removeWithTombstones,
+  type Removal,
+  type TombstonedAppend,
+} from './removal.js';

@@ -41,13 +41,19 @@ export interface DaemonOptions {
   readonly noWait?: boolean;
   /** Runs before the process starts, given its directory (e.g. to fill `<dir>/store`). */
   readonly prepare?: (dir: string) => Promise<void>;
+  /** Share another daemon's Redis prefix (two masters on one Redis); default a fresh one. */
+  readonly prefix?: string;
+  /** `store.backend` (default fs; masters sharing one Redis use redis). */
+  readonly storeBackend?: 'fs' | 'redis';
+  /** Extra environment variables of the process (HTTPS_PROXY, …). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startDaemonProcess(
   t: ExecutionContext,
   options: DaemonOptions = {},
 ): Promise<DaemonProcess | undefined> {
-  const prefix = await redisPrefix(t);
+  const prefix = options.prefix ?? (await redisPrefix(t));
   if (!prefix) return undefined;
   const dir = await tempDir(t);
   const port = await freePort();
@@ -61,7 +67,7 @@ export async function startDaemonProcess(
     'sigmirror.yaml': [
       `redis: { url: "${TEST_REDIS_URL}", prefix: ${prefix} }`,
       `registriesDir: ${path.join(dir, 'rd')}`,
-      `store: { path: ${path.join(dir, 'store')} }`,
+      `store: { backend: ${options.storeBackend ?? 'fs'}, path: ${path.join(dir, 'store')} }`,
       `listen: { host: 127.0.0.1, port: ${port} }`,
       `auth: { tokensFile: ${path.join(dir, 'tokens.yaml')}, anonymousRead: ${options.anonymousRead ?? true} }`,
       options.config ?? '',
@@ -71,7 +77,11 @@ export async function startDaemonProcess(
   await options.prepare?.(dir);
   const args = [BUILT_CLI, 'serve', '--config', path.join(dir, 'sigmirror.yaml')];
   if (options.noWorkers) args.push('--no-workers');
-  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
   let log = '';
   const keep = (d: Buffer) => (log = (log + d.toString()).slice(-1_000_000));
   child.stdout!.on('data', keep);

@@ -1,4 +1,7 @@
-/** `/healthz` (process up), `/readyz` (every check passes, with reasons) and `/metrics`. */
+/**
+ * `/healthz` (process up, with detail such as a rejected registries.d edit), `/readyz` (every check
+ * passes, with reasons: "can serve correct answers now") and `/metrics`.
+ */
 import Router from '@koa/router';
 import type { Metrics } from '../../metrics.js';
 
@@ -13,6 +16,8 @@ export interface HealthDeps {
   readonly beforeScrape?: () => Promise<void>;
   /** Replaces the local registry's text (a cluster API process asks the primary for every process's). */
   readonly scrape?: (() => Promise<string>) | undefined;
+  /** Facts /healthz adds next to `status: ok` (never a reason to fail it: the process is up). */
+  readonly detail?: () => Readonly<Record<string, unknown>>;
 }
 
 /** How long one readiness check may take before it counts as failed. */
@@ -21,7 +26,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 export function healthRoutes(deps: HealthDeps): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
+    ctx.body = { status: 'ok', ...deps.detail?.() };
   });
   router.get('/readyz', async (ctx) => {
     const results = await Promise.all(

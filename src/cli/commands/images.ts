@@ -11,6 +11,7 @@ import {
   type ImageStatus,
   type ImageSummary,
   type SignatureEntry,
+  type Tombstone,
 } from '../../store/index.js';
 import { signatureMetadata } from '../../signature/index.js';
 import { CommandError } from '../exit-codes.js';
@@ -114,13 +115,15 @@ Exit codes: 0 described; 2 invalid reference; 3 the image is unknown to the stor
         if (err instanceof ReferenceError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
         throw err;
       }
-      const opened = await openConfiguredStore(opts.config, { index: 'none' });
+      // Redis when it answers, for the tombstones (removed signatures); quietly without it.
+      const opened = await openConfiguredStore(opts.config, { index: 'optional', quiet: true });
       try {
         const summary = await opened.store.summary(image);
         if (!summary) throw new CommandError(`${reference}: no such image in the store`, 'IMAGE_UNKNOWN');
         const signatures = await opened.store.list(image);
-        if (opts.json) console.log(JSON.stringify({ ...summary, signatures }, null, 2));
-        else console.log(describe(summary, signatures));
+        const removed = (await opened.tombstones?.list(image)) ?? null;
+        if (opts.json) console.log(JSON.stringify({ ...summary, signatures, removed }, null, 2));
+        else console.log(describe(summary, signatures, removed));
       } finally {
         await opened.close();
       }
@@ -184,7 +187,11 @@ function printTable(rows: readonly ImageSummary[]): void {
 }
 
 /** `oc describe`-style text: aligned "Key:\tvalue" lines, one block per signature. */
-export function describe(summary: ImageSummary, signatures: readonly SignatureEntry[]): string {
+export function describe(
+  summary: ImageSummary,
+  signatures: readonly SignatureEntry[],
+  removed: readonly Tombstone[] | null = [],
+): string {
   const lines = [
     `Image:\t\t${summary.reference}`,
     `Status:\t\t${summary.status}`,
@@ -219,5 +226,16 @@ export function describe(summary: ImageSummary, signatures: readonly SignatureEn
       );
     }
   }
-  return lines.join('\n');
+  return [...lines, ...removedLines(removed)].join('\n');
+}
+
+/** The tombstones `signatures remove` left; null when Redis (where they live) did not answer. */
+function removedLines(removed: readonly Tombstone[] | null): string[] {
+  if (removed === null) return ['', 'Removed:\t<unknown: no Redis answers>'];
+  if (removed.length === 0) return [];
+  return [
+    '',
+    'Removed (imports skip them; `sigmirror signatures restore` lifts):',
+    ...removed.map((r) => `  sha256:${r.sha256}\twas signature-${r.index}\tby ${r.by}\tat ${r.at}`),
+  ];
 }

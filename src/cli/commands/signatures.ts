@@ -1,18 +1,23 @@
 /**
  * `sigmirror signatures remove`: the only way to delete signatures (admin). The remaining ones are
- * renumbered 1..k so the lookaside stays contiguous; asks before doing it unless --yes.
+ * renumbered 1..k so the lookaside stays contiguous; asks before doing it unless --yes. Each
+ * removal leaves a tombstone (content digest, who, when) that imports and resyncs respect, until
+ * `sigmirror signatures restore` lifts it.
  */
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { ReferenceError } from '../../reference/index.js';
-import { imageKeyFromReference, imageKeyString } from '../../store/index.js';
+import { imageKeyString, removeWithTombstones, type ImageKey } from '../../store/index.js';
 import { CommandError } from '../exit-codes.js';
+import { parseImage } from '../image-argument.js';
 import { openConfiguredStore } from '../store.js';
+import { registerRestore } from './signatures-restore.js';
 
 interface RemoveOptions {
   index?: string[];
   all?: boolean;
   yes?: boolean;
+  by?: string;
   config?: string;
   json?: boolean;
 }
@@ -26,6 +31,7 @@ export function registerSignatures(program: Command): void {
       `
 Examples:
   sigmirror signatures remove quay.io/ns/app@sha256:<hex> --index 2
+  sigmirror signatures restore quay.io/ns/app@sha256:<hex> --all
   sigmirror signatures remove --help
 
 Exit codes: 0 the subcommand succeeded; 1 it failed (its --help says when); 2 a missing or
@@ -33,12 +39,15 @@ unknown subcommand, or invalid arguments.`,
     );
   signatures
     .command('remove')
-    .description('delete stored signatures of an image; the others are renumbered')
+    .description(
+      'delete stored signatures of an image (the others are renumbered); imports and resyncs do not bring them back',
+    )
     .argument('<image>', 'registry/repository@sha256:<hex>')
     .option('--index <n...>', 'signature indices to remove (signature-<n>)')
     .option('--all', 'remove every signature of the image')
     .option('--yes', 'do not ask for confirmation')
-    .option('--config <file>', 'daemon config file (names the store)')
+    .option('--by <name>', 'who removes them, recorded in the tombstone (default: the OS user)')
+    .option('--config <file>', 'daemon config file (names the store and Redis)')
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -47,20 +56,17 @@ Examples:
   sigmirror signatures remove quay.io/ns/app@sha256:<hex> --index 2
   sigmirror signatures remove quay.io/ns/app@sha256:<hex> --all --yes --json
 
-Exit codes: 0 removed (or nothing to remove); 1 not confirmed; 2 invalid arguments.`,
+Each removed signature is tombstoned by its content digest, with who and when, in the daemon's
+Redis: imports and resyncs skip it, \`images describe\` lists it, and \`signatures restore\` lifts it.
+Exit codes: 0 removed (or nothing to remove); 1 not confirmed, or no Redis; 2 invalid arguments.`,
     )
     .action(async (reference: string, opts: RemoveOptions) => {
-      let image;
-      try {
-        image = imageKeyFromReference(reference);
-      } catch (err) {
-        if (err instanceof ReferenceError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
-        throw err;
-      }
+      const image = parseImage(reference);
       if (Boolean(opts.all) === Boolean(opts.index?.length))
         throw new CommandError('give exactly one of --index and --all', 'USAGE');
       const indices = opts.all ? ('all' as const) : parseIndices(opts.index!);
-      const opened = await openConfiguredStore(opts.config, { index: 'optional' });
+      // Required: the tombstone lives in the Redis the imports read.
+      const opened = await openConfiguredStore(opts.config, { index: 'required' });
       const store = opened.store;
       try {
         const present = (await store.list(image)).map((s) => s.index);
@@ -78,14 +84,20 @@ Exit codes: 0 removed (or nothing to remove); 1 not confirmed; 2 invalid argumen
           );
         if (doomed.length && !opts.yes && !(await confirm(image, doomed)))
           throw new CommandError('not confirmed; nothing removed', 'NOT_CONFIRMED');
-        const removed = doomed.length ? await store.remove(image, indices) : 0;
+        const by = opts.by ?? userInfo().username;
+        const { removed, tombstones } = doomed.length
+          ? await removeWithTombstones(store, opened.tombstones!, image, indices, by)
+          : { removed: 0, tombstones: [] };
         if (opts.json)
-          console.log(JSON.stringify({ image: imageKeyString(image), removed, indices: doomed }, null, 2));
+          console.log(
+            JSON.stringify({ image: imageKeyString(image), removed, indices: doomed, tombstones }, null, 2),
+          );
         else console.log(`removed ${removed} signature(s) of ${imageKeyString(image)}`);
       } finally {
         await opened.close();
       }
     });
+  registerRestore(signatures);
 }
 
 function parseIndices(values: string[]): number[] {
@@ -96,7 +108,7 @@ function parseIndices(values: string[]): number[] {
   });
 }
 
-async function confirm(image: Parameters<typeof imageKeyString>[0], indices: number[]): Promise<boolean> {
+async function confirm(image: ImageKey, indices: number[]): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const list = indices.map((i) => `signature-${i}`).join(', ');

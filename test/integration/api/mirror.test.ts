@@ -11,7 +11,7 @@ const SIG2 = readVector('containers-image/no-optional-fields.signature');
 const url = (base: string, n: number | string) =>
   `${base}/sigstore/registry.example.com/ns/app@sha256=${HEX}/signature-${n}`;
 
-test('serves stored signatures byte-exact with immutable caching; the first missing index is a short-lived 404', async (t) => {
+test('serves stored signatures byte-exact, cached for 60 s then revalidated by ETag; the first missing index is a short-lived 404', async (t) => {
   const api = await startApi(t);
   if (!api) return;
   await api.store.append(IMAGE, [{ bytes: SIG1 }, { bytes: SIG2 }], { origin: 'import' });
@@ -22,7 +22,7 @@ test('serves stored signatures byte-exact with immutable caching; the first miss
   t.is(r.headers.get('content-length'), String(SIG1.length));
   const etag = `"sha256:${createHash('sha256').update(SIG1).digest('hex')}"`;
   t.is(r.headers.get('etag'), etag);
-  t.is(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  t.is(r.headers.get('cache-control'), 'public, max-age=60, must-revalidate');
   const head = await fetch(url(api.base, 2), { method: 'HEAD' });
   t.is(head.status, 200);
   t.is(head.headers.get('content-length'), String(SIG2.length));

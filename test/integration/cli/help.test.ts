@@ -45,6 +45,7 @@ test('the walk sees every command and subcommand', (t) => {
       'sign',
       'signatures',
       'signatures remove',
+      'signatures restore',
       'images',
       'images list',
       'images describe',

@@ -39,7 +39,10 @@ test('serve on the embedded default starts its own Redis, watches registries.d a
     { scopes: 1 },
   );
   const address = lines.find((l) => l.msg === 'API listening')?.address as string;
-  t.deepEqual(await (await fetch(`http://${address}/healthz`)).json(), { status: 'ok' });
+  t.like(await (await fetch(`http://${address}/healthz`)).json(), {
+    status: 'ok',
+    registries: { inForce: true, rejectedEdit: null },
+  });
   const ready = await fetch(`http://${address}/readyz`);
   t.deepEqual(await ready.json(), {
     status: 'ready',

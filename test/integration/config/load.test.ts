@@ -23,6 +23,7 @@ test('no file named: the embedded default, its paths relative to the installatio
   t.deepEqual(config.certsDirs, ['/etc/containers/certs.d', '/etc/docker/certs.d']);
   t.is(config.redis.url, undefined);
   t.deepEqual(config.import, {
+    caBundles: ['/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem', '/etc/ssl/certs/ca-certificates.crt'],
     concurrency: 8,
     perHostConcurrency: 8,
     maxSignatures: 127,

@@ -212,8 +212,13 @@ test('an unknown CA fails naming the host, the dirs searched and the fix; a cert
     err!.message.startsWith(`x509: certificate signed by unknown authority for ${hostPort}`),
     err!.message,
   );
-  t.true(err!.message.includes(`searched ${certsDir}/${hostPort}`));
-  t.true(err!.message.endsWith(`put the sigstore's CA certificate in ${certsDir}/${hostPort}/ca.crt`));
+  t.true(err!.message.includes(`searched ${certsDir}/${hostPort} and no system bundle (import.caBundles)`));
+  t.true(
+    err!.message.endsWith(
+      `put the sigstore's CA certificate in ${certsDir}/${hostPort}/ca.crt (applied within a second, no restart)`,
+    ),
+    err!.message,
+  );
   await mkdir(path.join(certsDir, hostPort), { recursive: true });
   await writeFile(path.join(certsDir, hostPort, 'ca.crt'), certs.ca);
   const fresh = new AgentPool([certsDir], 2_000);

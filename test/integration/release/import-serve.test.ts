@@ -166,7 +166,7 @@ async function checkServed(t: ExecutionContext, base: string) {
       const res = await fetch(releaseUrl(base, digest, i + 1));
       t.is(res.status, 200, `${digest} signature-${i + 1}`);
       t.is(res.headers.get('content-type'), 'application/octet-stream');
-      t.is(res.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      t.is(res.headers.get('cache-control'), 'public, max-age=60, must-revalidate');
       t.deepEqual(Buffer.from(await res.arrayBuffer()), await fixture(name), `${digest} signature-${i + 1}`);
       const again = await fetch(releaseUrl(base, digest, i + 1), {
         headers: { 'if-none-match': res.headers.get('etag')! },

@@ -1,0 +1,66 @@
+import test from 'ava';
+import { bypassesProxy, parseNoProxy, proxyFor, proxySettings } from '../../../src/fetch/index.js';
+
+const direct = (noProxy: string, host: string, port = 443) =>
+  bypassesProxy(parseNoProxy(noProxy), host, port);
+
+test('`*` alone bypasses every host; inside a list it is no wildcard', (t) => {
+  t.true(direct('*', 'anything.example'));
+  t.false(direct('*,other.example', 'anything.example'));
+  t.false(direct('', 'anything.example'));
+});
+
+test('names match themselves and subdomains on a label boundary, with or without a leading dot', (t) => {
+  for (const entry of ['example.com', '.example.com', '*.example.com', 'EXAMPLE.com.']) {
+    t.true(direct(entry, 'example.com'), entry);
+    t.true(direct(entry, 'sigs.example.com'), entry);
+    t.true(direct(entry, 'a.b.Example.COM.'), entry);
+    t.false(direct(entry, 'badexample.com'), entry);
+    t.false(direct(entry, 'example.com.evil'), entry);
+  }
+});
+
+test('host:port only on that port', (t) => {
+  t.true(direct('sigs.corp:8443', 'sigs.corp', 8443));
+  t.false(direct('sigs.corp:8443', 'sigs.corp', 443));
+  t.true(direct('[::1]:8443', '[::1]', 8443));
+  t.false(direct('[::1]:8443', '[::1]', 443));
+});
+
+test('IPv4 and IPv6 addresses and CIDR ranges match literal addresses only', (t) => {
+  const rules = '10.0.0.0/8 192.168.1.5, fd00::/8,[2001:db8::]/32 ::1';
+  t.true(direct(rules, '10.200.0.1'));
+  t.false(direct(rules, '11.0.0.1'));
+  t.true(direct(rules, '192.168.1.5'));
+  t.false(direct(rules, '192.168.1.6'));
+  t.true(direct(rules, '[fd12::1]'));
+  t.false(direct(rules, '[fe80::1]'));
+  t.true(direct(rules, '[2001:db8:1::5]'));
+  t.true(direct(rules, '[::1]'));
+  t.false(direct(rules, 'ten.example'), 'names are not resolved');
+  t.true(direct('127.0.0.1/32', '127.0.0.1'));
+});
+
+test('meaningless entries are dropped, not matched', (t) => {
+  t.deepEqual(parseNoProxy(' , ,10.0.0.0/33,host:notaport,a.example/8'), []);
+});
+
+test('import.proxy wins over the environment as a whole; lowercase variables win over uppercase', (t) => {
+  const env = {
+    HTTPS_PROXY: 'http://upper:3128',
+    https_proxy: 'http://lower:3128',
+    HTTP_PROXY: 'http://plain:3128',
+    NO_PROXY: '.corp',
+  };
+  const fromEnv = proxySettings(undefined, env);
+  t.is(fromEnv.source, 'environment');
+  t.is(proxyFor(fromEnv, new URL('https://sigs.example/x')), 'http://lower:3128');
+  t.is(proxyFor(fromEnv, new URL('http://sigs.example/x')), 'http://plain:3128');
+  t.is(proxyFor(fromEnv, new URL('https://a.corp/x')), undefined);
+  const fromConfig = proxySettings({ https: 'http://cfg:3128' }, env);
+  t.is(fromConfig.source, 'config');
+  t.is(proxyFor(fromConfig, new URL('https://a.corp/x')), 'http://cfg:3128', 'the env NO_PROXY is not read');
+  t.is(proxyFor(fromConfig, new URL('http://sigs.example/x')), undefined, 'nor its HTTP_PROXY');
+  t.is(proxySettings(undefined, {}).source, 'none');
+  t.is(proxyFor(fromEnv, new URL('https://sigs.example:8443/x')), 'http://lower:3128');
+});
