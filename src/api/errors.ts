@@ -5,6 +5,7 @@
  */
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import type { ErrorsBody } from './response-types.js';
 
 /** Every API error code with its HTTP status and default message. */
 export const ERRORS = {
@@ -58,9 +59,12 @@ export function errorRenderer(logger: Logger): Middleware {
       if (apiError.status >= 500) ctx.set('Cache-Control', 'no-store');
       const shown =
         apiError.status >= 500 && apiError.code === 'INTERNAL' ? ERRORS.INTERNAL[1] : apiError.message;
-      const entry: Record<string, unknown> = { code: apiError.code, message: shown };
-      if (apiError.detail !== undefined) entry.detail = apiError.detail;
-      ctx.body = { errors: [entry] };
+      const entry = {
+        code: apiError.code,
+        message: shown,
+        ...(apiError.detail !== undefined && { detail: apiError.detail }),
+      };
+      ctx.body = { errors: [entry] } satisfies ErrorsBody;
     }
   };
 }

@@ -14,6 +14,7 @@ import { ApiError } from '../errors.js';
 import { parseExtensionsName, type ImagePath } from '../paths.js';
 import { signatureName, validatePut, type SignatureObject } from '../signature-object.js';
 import type { Context } from 'koa';
+import type { SignatureListBody } from '../response-types.js';
 
 export interface ExtensionsDeps {
   readonly store: SignatureStore;
@@ -55,7 +56,7 @@ export function extensionsRoutes(deps: ExtensionsDeps): Router {
         content: Buffer.from(bytes).toString('base64'),
       });
     }
-    ctx.body = { signatures };
+    ctx.body = { signatures } satisfies SignatureListBody;
   });
   router.put(PATH, requireRole(deps.auth, 'signer'), async (ctx) => {
     const target = image(ctx);

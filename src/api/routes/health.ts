@@ -4,6 +4,7 @@
  */
 import Router from '@koa/router';
 import type { Metrics } from '../../metrics.js';
+import type { HealthBody } from '../response-types.js';
 
 /** A readiness check: undefined when ready, else the reason. */
 export type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
@@ -26,7 +27,7 @@ const CHECK_TIMEOUT_MS = 2_000;
 export function healthRoutes(deps: HealthDeps): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok', ...deps.detail?.() };
+    ctx.body = { status: 'ok', ...deps.detail?.() } satisfies HealthBody;
   });
   router.get('/readyz', async (ctx) => {
     const results = await Promise.all(

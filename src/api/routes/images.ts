@@ -11,6 +11,7 @@ import { requireRole, type AuthDeps } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { validateDigest, validateName } from '../paths.js';
 import { imagesQuery } from '../request-schemas.js';
+import type { ImageCountsBody, ImagePageBody } from '../response-types.js';
 
 const PATH = /^\/v1\/images\/([^/]+)\/(.+)@([^/@]+)$/;
 
@@ -26,11 +27,11 @@ export function imagesRoutes(deps: { store: SignatureStore; auth: AuthDeps }): R
         issue?.message,
       );
     }
-    ctx.body = await deps.store.listImages(parsed.data);
+    ctx.body = (await deps.store.listImages(parsed.data)) satisfies ImagePageBody;
   });
   router.get('/v1/images/summary', requireRole(deps.auth, 'reader', true), async (ctx) => {
     const counts = await deps.store.countImages();
-    ctx.body = { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+    ctx.body = { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) } satisfies ImageCountsBody;
   });
   router.get(PATH, requireRole(deps.auth, 'reader', true), async (ctx) => {
     const m = PATH.exec(ctx.path);

@@ -7,6 +7,7 @@ import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
 import { importsBody } from '../request-schemas.js';
+import type { ImportJobsBody } from '../response-types.js';
 
 export function importsRoutes(deps: {
   producer: ImportProducer;
@@ -37,7 +38,7 @@ export function importsRoutes(deps: {
       jobs.push({ reference, id, deduplicated });
     }
     ctx.status = 202;
-    ctx.body = { jobs };
+    ctx.body = { jobs } satisfies ImportJobsBody;
   });
   router.get('/v1/imports/:id', requireRole(deps.auth, 'reader', true), async (ctx) => {
     const id = ctx.params.id ?? '';

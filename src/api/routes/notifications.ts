@@ -13,6 +13,7 @@ import { QueueUnavailableError, type ImportProducer } from '../../queue/index.js
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
+import type { QueuedBody } from '../response-types.js';
 
 export interface NotificationDeps {
   readonly producer: ImportProducer;
@@ -47,7 +48,7 @@ export function notificationRoutes(deps: NotificationDeps): Router {
       const done = await Promise.all(batch.map((push) => enqueuePush(deps, registryOf(push), push)));
       queued += done.filter(Boolean).length;
     }
-    ctx.body = { queued };
+    ctx.body = { queued } satisfies QueuedBody;
   });
   return router;
 }

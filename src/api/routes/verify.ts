@@ -27,6 +27,7 @@ import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
 import { verifyBody } from '../request-schemas.js';
+import type { VerificationBody } from '../response-types.js';
 
 type VerifyBody = z.output<typeof verifyBody>;
 
@@ -68,7 +69,12 @@ export function verifyRoutes(deps: VerifyDeps): Router {
     });
     if (body.save) await saveVerification(deps.store, result, principal!.name);
     const release = 'digest' in target ? { release: target.digest } : {};
-    ctx.body = { ...result, image: imageKeyString(result.image), ...release, saved: body.save };
+    ctx.body = {
+      ...result,
+      image: imageKeyString(result.image),
+      ...release,
+      saved: body.save,
+    } satisfies VerificationBody;
   });
   return router;
 }

@@ -4,8 +4,10 @@
  * while imports are writing, its Redis (without persistence: the queue and the index are lost)
  * restarted once, and a periodic resync due every 15 s so that its spaced-out jobs (1 s apart per
  * host: a quarter of an hour for 1,000 images) are pending when the operator then runs
- * `sigmirror import --wait --from-file` of the same 1,000 references. That must end within 30 s
- * (it joins the resync's jobs and starts them now), and afterwards every image equals the
+ * `sigmirror import --wait --from-file` of the same 1,000 references. Waiting behind the resync
+ * would take over 1,000 s; joining its jobs and starting them now takes 14–21 s on this box when it
+ * is idle (the issue's "say 30 s"), so the bound is 90 s: a loaded CI machine passes, a wait behind
+ * the schedule cannot. Afterwards every image equals the
  * upstream byte for byte with contiguous indices, and no temporary file is left under the
  * served root (the start-up sweeps removed the killed writers' staging files).
  */
@@ -31,7 +33,7 @@ import { waitFor } from '../../helpers/wait.js';
 const IMAGES = 1_000;
 const KILLS = 5;
 /** The import --wait bound: it must not grow with the images the resync has scheduled. */
-const WAIT_BOUND_MS = 30_000;
+const WAIT_BOUND_MS = 90_000;
 
 /** A private redis-server without persistence: a restart loses everything. */
 function redisServer(t: ExecutionContext, port: number): ChildProcess {
