@@ -126,8 +126,11 @@ test.serial(`a real daemon survives ${MINUTES} minute(s) of generated requests`,
     const allowed5xx = request.path.split('?')[0] === '/readyz';
     // Past the header limit node may close before the client has read its 431: not a failure.
     const cut = status === -1 && headBytes(request) > 16 * 1024;
-    why = `status ${status}, /healthz ${healthy ? 'answered' : 'did not answer within 1 s'}${violation ? `, API contract: ${violation}` : ''}`;
-    return healthy && !violation && (status !== -1 || cut) && (status < 500 || allowed5xx);
+    const ok = healthy && !violation && (status !== -1 || cut) && (status < 500 || allowed5xx);
+    // Only a failing case sets it: the last one is the shrunk counterexample fast-check reports.
+    if (!ok)
+      why = `status ${status}, /healthz ${healthy ? 'answered' : 'did not answer within 1 s'}${violation ? `, API contract: ${violation}` : ''}`;
+    return ok;
   });
   const result = await fc.check(property, {
     seed: SEED,
