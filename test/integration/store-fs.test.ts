@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
 import { signatureRelativePath } from '../../src/lookaside/index.js';
 import { indexConnection } from '../../src/redis/index.js';
 import { createFsStore, redisImageIndex, releaseKey } from '../../src/store/index.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { runStoreConformance } from '../conformance/store.js';
 import { tempDir } from '../helpers/tmp.js';
+import { needs } from '../helpers/needs.js';
+
+const test = await needs({ redis: true });
 
 runStoreConformance(
   test,

@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import {
   enqueueAll,
   FAULT_REGISTRY,
@@ -18,8 +19,9 @@ import {
 import { freePort } from '../../helpers/ports.js';
 import { sh } from '../../helpers/real-clients.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
-import { requireTools } from '../../helpers/tools.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ tools: ['redis-cli', 'redis-server'] });
 
 const IMAGES = 2_000;
 
@@ -41,7 +43,6 @@ const answers = (port: number) =>
   );
 
 test(`Redis restarted during a ${IMAGES}-image import: it completes with nothing lost or duplicated`, async (t) => {
-  if (!requireTools(t, 'redis-server', 'redis-cli')) return;
   t.timeout(240_000);
   const dir = await tempDir(t);
   const port = await freePort();
