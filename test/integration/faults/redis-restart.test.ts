@@ -73,7 +73,13 @@ test(`Redis restarted during a ${IMAGES}-image import: it completes with nothing
   await sh('redis-cli', ['-p', String(port), 'shutdown']); // graceful: the append-only file is flushed
   if (redis.exitCode === null && redis.signalCode === null)
     await new Promise((resolve) => redis.once('exit', resolve));
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // down while jobs are in flight
+  // Down while jobs are in flight: restart only once the worker has seen the outage.
+  const errorsBefore = worker.log().split('import worker error').length;
+  await waitFor(
+    'the worker to see Redis gone',
+    () => worker.log().split('import worker error').length > errorsBefore,
+    20_000,
+  );
   redis = redisServer(t, dir, port);
   await waitFor('redis-server again', () => answers(port), 10_000);
 

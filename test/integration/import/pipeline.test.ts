@@ -141,9 +141,13 @@ test('an image imported without signatures is re-checked and picks them up later
 
 test('a burst of notifications for one image is one job', async (t) => {
   const up = await startUpstream(t);
-  up.routes.set(sigPath(1), (req, res) => setTimeout(() => bytesHandler(SIG1)(req, res), 200));
+  let answer!: () => void;
+  const burstDone = new Promise<void>((r) => (answer = r));
+  // The upstream answers only after the burst: the job is pending or running throughout it.
+  up.routes.set(sigPath(1), (req, res) => void burstDone.then(() => bytesHandler(SIG1)(req, res)));
   const p = await startPipeline(t, { upstreamBase: up.base });
   const results = await Promise.all(Array.from({ length: 10 }, () => p.producer.enqueue(IMAGE)));
+  answer();
   t.is(results.filter((r) => !r.deduplicated).length, 1);
   await finished(p, jobIdFor(IMAGE));
   t.is(up.requests.filter((r) => r === sigPath(1)).length, 1);
