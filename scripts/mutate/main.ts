@@ -1,8 +1,9 @@
 /**
- * `npm run mutate -- <path> [--smoke] [--lines A-B]`: StrykerJS over one file or directory of
+ * `npm run mutate -- <path> [--unit] [--smoke] [--lines A-B]`: StrykerJS over one file or directory of
  * src/, its mutants type-checked (TypeScript checker) and each run against only the ava test
  * files map.ts finds for it, one at a time (the machine is shared). Reports go to
  * reports/mutation/<name>.{html,json}; a summary line (killed, survived, score) is printed.
+ * --unit: only the mapped tests under test/unit (pure modules: seconds per mutant, not minutes).
  * --smoke: only the unit tests and the given lines (default: a handful), exits 1 unless a mutant
  * was killed — CI's check that this setup still runs (docs/testing.md §Mutation testing).
  */
@@ -11,10 +12,12 @@ import path from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import { testsFor } from './map.js';
 
+const AVA_CLI = path.resolve('node_modules/ava/entrypoints/cli.mjs');
 const SMOKE_LINES = '21-25'; // digestSegment: a handful of mutants
 
 function parseArgs(argv: string[]) {
   const smoke = argv.includes('--smoke');
+  const unitOnly = smoke || argv.includes('--unit');
   const lines = argv.includes('--lines')
     ? argv[argv.indexOf('--lines') + 1]
     : smoke
@@ -22,15 +25,15 @@ function parseArgs(argv: string[]) {
       : undefined;
   const target = argv.find((a, i) => !a.startsWith('--') && argv[i - 1] !== '--lines');
   if (!target || !target.startsWith('src/')) {
-    console.error('usage: npm run mutate -- <src/file.ts | src/dir> [--smoke] [--lines A-B]');
+    console.error('usage: npm run mutate -- <src/file.ts | src/dir> [--unit] [--smoke] [--lines A-B]');
     process.exit(2);
   }
-  return { target: target.replace(/\/$/, ''), smoke, lines };
+  return { target: target.replace(/\/$/, ''), smoke, unitOnly, lines };
 }
 
 async function main(): Promise<void> {
-  const { target, smoke, lines } = parseArgs(process.argv.slice(2));
-  const tests = testsFor(target, { unitOnly: smoke });
+  const { target, smoke, unitOnly, lines } = parseArgs(process.argv.slice(2));
+  const tests = testsFor(target, { unitOnly });
   if (!tests.length) throw new Error(`no test file imports ${target}: add one, or an EXTRA entry in map.ts`);
   const name = target
     .replace(/^src\//, '')
@@ -44,10 +47,9 @@ async function main(): Promise<void> {
   const results = await new Stryker({
     mutate,
     testRunner: 'command',
-    // node + ava's CLI directly: npx would add seconds to every mutant's run.
-    commandRunner: {
-      command: `node node_modules/ava/entrypoints/cli.mjs --concurrency 1 --timeout 60s ${tests.join(' ')}`,
-    },
+    // node + ava's CLI directly (npx adds seconds to every mutant's run); an absolute path, as the
+    // sandbox finds packages only by walking up to this checkout's node_modules.
+    commandRunner: { command: `node ${AVA_CLI} --concurrency 1 --timeout 60s ${tests.join(' ')}` },
     checkers: ['typescript'],
     tsconfigFile: 'tsconfig.json',
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
