@@ -24,7 +24,12 @@ export interface Needs {
   tools?: readonly string[];
 }
 
-const INSTALL = 'apt-get install -y skopeo docker-registry gnupg redis-server chromium kubectl';
+/** Debian packages for each tool (.ci/run installs them). */
+const PACKAGES: Readonly<Record<string, string>> = {
+  gpg: 'gnupg',
+  'redis-cli': 'redis-tools',
+  kubectl: 'kubernetes-client',
+};
 let redisUp: Promise<boolean> | undefined;
 
 /** The test function for tests needing `what`, chosen now (call with top-level await). */
@@ -43,7 +48,9 @@ export async function needs(what: Needs): Promise<GuardedTest> {
 }
 
 async function missingFor(what: Needs): Promise<string[]> {
-  const missing = (what.tools ?? []).filter((tool) => !hasTool(tool)).map((tool) => `${tool} (${INSTALL})`);
+  const missing = (what.tools ?? [])
+    .filter((tool) => !hasTool(tool))
+    .map((tool) => `${tool} (apt-get install -y ${PACKAGES[tool] ?? tool})`);
   if (what.redis) {
     redisUp ??= redisAnswers(TEST_REDIS_URL);
     if (!(await redisUp))
