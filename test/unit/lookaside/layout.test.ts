@@ -88,6 +88,14 @@ test('error messages quote at most 80 characters of what they refuse', (t) => {
   t.is(digestSegment(D), `sha256=${HEX}`);
 });
 
+test('the digest is matched whole: nothing before sha256: and nothing after the 64 hex digits', (t) => {
+  for (const bad of [`x${D}`, `/../${D}`, `${D}0`, `${D}/..`, `${D}\n`])
+    t.throws(() => digestSegment(bad), {
+      name: 'LayoutError',
+      message: `invalid digest "${bad.slice(0, 80)}"`,
+    });
+});
+
 test('a fragment, like a query, stays after the path; a base of slashes joins at the root', (t) => {
   t.is(
     signatureUrl('https://s.example/ns/repo#frag', D, 1),
