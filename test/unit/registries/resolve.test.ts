@@ -1,6 +1,8 @@
+import os from 'node:os';
 import test from 'ava';
 import { parseNormalizedReference } from '../../../src/reference/index.js';
 import {
+  builtinLookaside,
   lookasideFor,
   resolveReference,
   signatureBaseFor,
@@ -184,4 +186,10 @@ test('resolution: read and write may come from different scopes', (t) => {
       'Unsupported scheme when reading signature from STAGING-ONLY',
     ],
   });
+});
+
+test("the built-in lookaside is containers/image's: the system store for root, the user's store otherwise", (t) => {
+  t.is(builtinLookaside(0, '/home/u'), 'file:///var/lib/containers/sigstore');
+  t.is(builtinLookaside(1000, '/home/u'), 'file:///home/u/.local/share/containers/sigstore');
+  t.is(builtinLookaside(), builtinLookaside(process.getuid?.() ?? 0, os.homedir()));
 });
