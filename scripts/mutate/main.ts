@@ -47,9 +47,12 @@ async function main(): Promise<void> {
   const results = await new Stryker({
     mutate,
     testRunner: 'command',
-    // node + ava's CLI directly (npx adds seconds to every mutant's run); an absolute path, as the
+    // node + ava's CLI directly (npx adds seconds to every mutant's run), stopping at the first
+    // failure (a killed mutant needs no more tests); an absolute path, as the
     // sandbox finds packages only by walking up to this checkout's node_modules.
-    commandRunner: { command: `node ${AVA_CLI} --concurrency 1 --timeout 60s ${tests.join(' ')}` },
+    commandRunner: {
+      command: `node ${AVA_CLI} --concurrency 1 --fail-fast --timeout 60s ${tests.join(' ')}`,
+    },
     checkers: ['typescript'],
     tsconfigFile: 'tsconfig.json',
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
