@@ -148,6 +148,8 @@ test('packet by packet: literal data, signatures, one-pass and marker packets ar
     problem(pkt(11, [0x62, 3, 0x61, 0x62, 0, 0, 0, 0]), SIGNATURE),
     'malformed OpenPGP message: malformed literal data packet',
   );
+  // Too short to hold even the name length (6 + undefined is NaN: the minimum alone decides).
+  t.is(problem(pkt(11, [0x62]), SIGNATURE), 'malformed OpenPGP message: malformed literal data packet');
   // One-pass packets: versions 3 and 6 only, and never counted as a signature.
   for (const v of [3, 6]) t.is(problem(pkt(4, [v, 0, 0, 0]), LITERAL, SIGNATURE), 'ok', `one-pass v${v}`);
   t.is(
