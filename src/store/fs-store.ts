@@ -16,7 +16,9 @@
  * after the signatures, so indices are contiguous at every instant. A crash between the two leaves a
  * signature without metadata: the next list/append adopts it (sha256 and size recomputed, origin
  * unknown). Leftover temp files are removed then. A lookaside tree copied in by hand has no
- * metadata at all: `adoptUntracked` (images reindex) finds it and records its claims.
+ * metadata at all: `adoptUntracked` (images reindex) finds it and records its claims. A signature
+ * file deleted by hand ends the metadata at its index (hosts stop at the first 404); files beyond
+ * such a gap are adopted again once appends fill it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -336,8 +338,9 @@ class FsStore implements SignatureStore {
   private async reconcile(image: ImageKey): Promise<Meta> {
     const p = this.paths(image);
     const meta = await this.readMeta(p.meta);
-    const signatures = [...meta.signatures];
-    while (signatures.length && !(await exists(p.signature(signatures.length)))) signatures.pop();
+    // Hosts read signature-1, -2, … until the first 404: entries from the first missing file on
+    // (trailing or a gap) name signatures no host sees, so the metadata stops there too.
+    const signatures = await servedPrefix(meta.signatures, p.signature);
     for (let i = signatures.length + 1; await exists(p.signature(i)); i++) {
       const bytes = await readFile(p.signature(i));
       signatures.push({
@@ -363,6 +366,19 @@ class FsStore implements SignatureStore {
     }
     return { ...meta, signatures };
   }
+}
+
+/** The entries before the first whose file is missing. */
+async function servedPrefix(
+  entries: readonly SignatureEntry[],
+  file: (index: number) => string,
+): Promise<SignatureEntry[]> {
+  const kept: SignatureEntry[] = [];
+  for (const entry of entries) {
+    if (!(await exists(file(kept.length + 1)))) break;
+    kept.push(entry);
+  }
+  return kept;
 }
 
 /** A signature the store found without metadata and has not yet described (reindex adopts it). */

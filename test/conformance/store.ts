@@ -3,7 +3,7 @@
  * nothing here knows the backend (STYLE habit #5, distribution's testsuites).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { TestFn } from 'ava';
+import type { Declare } from '../helpers/needs.js';
 import { isReleaseKey, releaseKey, type ImageKey, type SignatureStore } from '../../src/store/index.js';
 
 /** A fresh, empty store for one test and how to verify it left nothing behind. */
@@ -40,7 +40,7 @@ export interface StoreCapabilities {
 }
 
 export function runStoreConformance(
-  test: TestFn,
+  test: Declare,
   factory: StoreFactory,
   capabilities: StoreCapabilities = {},
 ): void {

@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../helpers/needs.js';
 import { pino } from 'pino';
 import { startImportWorker } from '../../workers/import.js';
 import { AgentPool, HostLimiter } from '../../src/fetch/index.js';
@@ -17,7 +18,8 @@ import type { SignatureStore } from '../../src/store/index.js';
 import { TOKENS, startApi } from '../helpers/api.js';
 import { ARTIFACTS_DIR, launchChromium } from '../helpers/browser.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
-import { requireTools } from '../helpers/tools.js';
+
+const test = await needs({ redis: true, tools: ['chromium'] });
 
 /** An image of the registry startApi's registries.d sends to a closed port. */
 const REFUSED = {
@@ -63,9 +65,7 @@ async function failRefusedImport(
 }
 
 test('an admin sees a failed import on the dashboard, retries it, and the counts change', async (t) => {
-  if (!requireTools(t, 'chromium')) return;
   const a = await startApi(t);
-  if (!a) return;
   // The worker's own view of startApi's registries.d (as the daemon's worker has).
   const registries = new RegistriesWatcher({ dir: path.join(a.dir, 'rd'), pollIntervalMs: 0 });
   await registries.start();

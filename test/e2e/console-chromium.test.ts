@@ -7,14 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../helpers/needs.js';
 import { tokenHash } from '../../src/auth/index.js';
 import { signatureMetadata } from '../../src/signature/index.js';
 import { startApi } from '../helpers/api.js';
 import { ARTIFACTS_DIR, launchChromium } from '../helpers/browser.js';
 import { tempDir, writeTree } from '../helpers/tmp.js';
-import { requireTools } from '../helpers/tools.js';
 import { readVector, vectorsDir } from '../helpers/vectors.js';
+
+const test = await needs({ redis: true, tools: ['chromium'] });
 
 const TOKEN = 'console-e2e-token';
 const DIGEST = 'sha256:20bf21ed457b390829cdbeec8795a7bea1626991fda603e0d01b4e7f60427e55';
@@ -35,7 +36,6 @@ async function seededApi(t: Parameters<typeof startApi>[0]) {
     auth: { tokensFile: path.join(dir, 'tokens.yaml') },
     verify: { keys: { containers: `${vectorsDir}/containers-image/pubring.gpg` } },
   });
-  if (!a) return undefined;
   const bytes = readVector('containers-image/dir-img-valid/signature-1');
   await a.store.append(
     UNVERIFIED,
@@ -70,9 +70,7 @@ function assertPng(t: Parameters<typeof startApi>[0], file: string) {
 }
 
 test('read without a token, sign in, filter to unverified, open the image, verify it: its status flips to verified', async (t) => {
-  if (!requireTools(t, 'chromium')) return;
   const a = await seededApi(t);
-  if (!a) return;
   const browser = await launchChromium(t);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../helpers/needs.js';
 import { parse } from 'yaml';
 import { CLI_ARGS, sigmirrorAsync } from '../helpers/cli.js';
 import { decodeDataUrl, machineConfigShape } from '../helpers/kube-shapes.js';
@@ -17,17 +17,16 @@ import { freePort } from '../helpers/ports.js';
 import { ACCEPT_ANYTHING_POLICY, gpgKey, ociImage, sh, startRegistry } from '../helpers/real-clients.js';
 import { TEST_REDIS_URL, redisPrefix } from '../helpers/redis.js';
 import { tempDir, writeTree } from '../helpers/tmp.js';
-import { requireTools } from '../helpers/tools.js';
 import { startStaticUpstream } from '../helpers/upstream.js';
 import { waitFor } from '../helpers/wait.js';
+
+const test = await needs({ redis: true, tools: ['docker-registry', 'gpg', 'skopeo'] });
 
 const NO_SIGNATURE = /A signature was required, but no signature exists/;
 
 test('hosts using host-config output verbatim pull signed images from the registry and its mirror', async (t) => {
-  if (!requireTools(t, 'skopeo', 'docker-registry', 'gpg')) return;
   t.timeout(300_000);
   const prefix = await redisPrefix(t);
-  if (!prefix) return;
   const h = await tempDir(t, 'sigmirror-hostconfig-');
   const signer = await gpgKey(path.join(h, 'gnupg'));
   const other = await gpgKey(path.join(h, 'gnupg-other'), 'someone else');

@@ -7,22 +7,21 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../helpers/needs.js';
 import { tokenHash } from '../../src/auth/index.js';
 import { CLI_ARGS } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { ACCEPT_ANYTHING_POLICY, gpgKey, ociImage, sh, startRegistry } from '../helpers/real-clients.js';
 import { TEST_REDIS_URL, redisPrefix } from '../helpers/redis.js';
 import { tempDir, writeTree } from '../helpers/tmp.js';
-import { requireTools } from '../helpers/tools.js';
 import { startStaticUpstream } from '../helpers/upstream.js';
 import { waitFor } from '../helpers/wait.js';
 
+const test = await needs({ redis: true, tools: ['docker-registry', 'gpg', 'skopeo'] });
+
 test('hosts pull through the sigmirror lookaside exactly as from the upstream sigstore', async (t) => {
-  if (!requireTools(t, 'skopeo', 'docker-registry', 'gpg')) return;
   t.timeout(240_000);
   const prefix = await redisPrefix(t);
-  if (!prefix) return;
   const h = await tempDir(t, 'sigmirror-e2e-');
   const { env, fpr } = await gpgKey(path.join(h, 'gnupg'));
   await sh('gpg', ['--export', '-o', path.join(h, 'pub.gpg'), fpr], env);

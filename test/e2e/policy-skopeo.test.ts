@@ -8,12 +8,13 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../helpers/needs.js';
 import { createFsStore, type ImageKey } from '../../src/store/index.js';
 import { sigmirrorAsync } from '../helpers/cli.js';
 import { ACCEPT_ANYTHING_POLICY, gpgKey, ociImage, sh, startRegistry } from '../helpers/real-clients.js';
 import { tempDir, writeTree } from '../helpers/tmp.js';
-import { requireTools } from '../helpers/tools.js';
+
+const test = await needs({ tools: ['docker-registry', 'gpg', 'skopeo'] });
 
 type Verdict = 'allowed' | 'denied' | 'invalid';
 
@@ -41,7 +42,6 @@ function run(cmd: string, args: string[], cwd?: string, env: NodeJS.ProcessEnv =
 }
 
 test('policy check verdicts equal skopeo copy --policy on the same signatures', async (t) => {
-  if (!requireTools(t, 'skopeo', 'docker-registry', 'gpg')) return;
   t.timeout(300_000);
   const h = await tempDir(t, 'sigmirror-policy-e2e-');
   const a = await gpgKey(path.join(h, 'gnupg-a'), 'signer a');

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../helpers/needs.js';
 import { BUILT_CLI, sigmirrorAsync } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { TEST_REDIS_URL, redisPrefix } from '../helpers/redis.js';
@@ -14,6 +14,8 @@ import { tempDir, writeTree } from '../helpers/tmp.js';
 import { bytesHandler, startUpstream } from '../helpers/upstream.js';
 import { readVector, vectorsDir } from '../helpers/vectors.js';
 import { waitFor } from '../helpers/wait.js';
+
+const test = await needs({ redis: true });
 
 const REPO = 'albo/aws-load-balancer-operator-bundle';
 const DIGEST = 'sha256:50b9402635dd4b312a86bed05dcdbda8c00120d3789ec2e9b527045100b3bdb4';
@@ -24,7 +26,6 @@ const RELEASE_KEY = path.join(vectorsDir, 'openshift-oc-mirror/keys/custom-ocp-s
 test('the Red Hat walkthrough: resolve, import, inspect, verify with the release key, serve', async (t) => {
   t.timeout(120_000);
   const prefix = await redisPrefix(t);
-  if (!prefix) return;
   const dir = await tempDir(t);
   const sigstore = await startUpstream(t);
   sigstore.routes.set(

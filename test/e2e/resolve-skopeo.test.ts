@@ -6,12 +6,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../helpers/needs.js';
 import { parseNormalizedReference } from '../../src/reference/index.js';
 import { loadRegistriesDir, resolveReference } from '../../src/registries/index.js';
 import { ACCEPT_ANYTHING_POLICY, gpgKey, ociImage, sh, startRegistry } from '../helpers/real-clients.js';
 import { tempDir } from '../helpers/tmp.js';
-import { requireTools } from '../helpers/tools.js';
+
+const withGpg = await needs({ tools: ['skopeo', 'docker-registry', 'gpg'] });
+const withSkopeo = await needs({ tools: ['skopeo', 'docker-registry'] });
 
 /** A layout: scope → which keys it sets; each URL is file://<root>/<label>. */
 type Layout = Record<
@@ -65,8 +67,7 @@ const LAYOUTS: Array<{ name: string; layout: Layout; refs: string[] }> = [
   },
 ];
 
-test('sigmirror resolve chooses the lookaside skopeo reads and writes', async (t) => {
-  if (!requireTools(t, 'skopeo', 'docker-registry', 'gpg')) return;
+withGpg('sigmirror resolve chooses the lookaside skopeo reads and writes', async (t) => {
   t.timeout(180_000);
   const h = await tempDir(t, 'sigmirror-e2e-');
   const reg = await startRegistry(t, path.join(h, 'registry'));
@@ -189,8 +190,7 @@ const VALIDITY: Array<{ name: string; files: Record<string, string>; valid: bool
   { name: '.yml files are ignored', files: { 'a.yml': 'docker: [broken\n' }, valid: true },
 ];
 
-test('sigmirror rejects exactly the registries.d directories skopeo rejects', async (t) => {
-  if (!requireTools(t, 'skopeo', 'docker-registry')) return;
+withSkopeo('sigmirror rejects exactly the registries.d directories skopeo rejects', async (t) => {
   t.timeout(120_000);
   const h = await tempDir(t, 'sigmirror-e2e-');
   const reg = await startRegistry(t, path.join(h, 'registry'));

@@ -5,22 +5,23 @@
 import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../helpers/needs.js';
 import { tokenHash } from '../../src/auth/index.js';
 import { CLI_ARGS, sigmirrorAsync } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
 import { gpgKey, sh } from '../helpers/real-clients.js';
 import { TEST_REDIS_URL, redisPrefix } from '../helpers/redis.js';
 import { tempDir, writeTree } from '../helpers/tmp.js';
-import { requireTools } from '../helpers/tools.js';
 import { waitFor } from '../helpers/wait.js';
+
+const withSkopeo = await needs({ tools: ['skopeo', 'gpg'] });
+const withRedis = await needs({ redis: true, tools: ['gpg'] });
 
 const MANIFEST = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","layers":[]}';
 const DIGEST = 'sha256:' + (await import('node:crypto')).createHash('sha256').update(MANIFEST).digest('hex');
 const IDENTITY = 'registry.example.test/ns/app:v1';
 
-test('skopeo standalone-verify accepts what sign makes; verify-blob agrees', async (t) => {
-  if (!requireTools(t, 'skopeo', 'gpg')) return;
+withSkopeo('skopeo standalone-verify accepts what sign makes; verify-blob agrees', async (t) => {
   const h = await tempDir(t);
   const { env, fpr } = await gpgKey(path.join(h, 'gnupg'));
   await writeFile(
@@ -78,74 +79,74 @@ test('skopeo standalone-verify accepts what sign makes; verify-blob agrees', asy
   t.is(blob.stdout, `trusted key ${fpr} identity ${IDENTITY} digest ${DIGEST}\n`);
 });
 
-test('a passphrase-protected key signs with --passphrase-file and fails clearly without it', async (t) => {
-  if (!requireTools(t, 'skopeo', 'gpg')) return;
-  const h = await tempDir(t);
-  const home = path.join(h, 'gnupg');
-  const { env } = await gpgKey(path.join(h, 'unused'));
-  await sh('mkdir', ['-m', '700', home]);
-  const penv = { ...env, GNUPGHOME: home };
-  await writeFile(
-    path.join(h, 'spec'),
-    'Key-Type: RSA\nKey-Length: 2048\nName-Real: protected\nName-Email: p@example.test\nPassphrase: s3cret\nExpire-Date: 0\n%commit\n',
-  );
-  await sh(
-    'gpg',
-    ['--batch', '--pinentry-mode', 'loopback', '--passphrase', 's3cret', '--gen-key', path.join(h, 'spec')],
-    penv,
-  );
-  const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(await sh('gpg', ['--list-keys', '--with-colons'], penv))![1]!;
-  await writeFile(
-    path.join(h, 'secret.asc'),
+withSkopeo(
+  'a passphrase-protected key signs with --passphrase-file and fails clearly without it',
+  async (t) => {
+    const h = await tempDir(t);
+    const home = path.join(h, 'gnupg');
+    const { env } = await gpgKey(path.join(h, 'unused'));
+    await sh('mkdir', ['-m', '700', home]);
+    const penv = { ...env, GNUPGHOME: home };
+    await writeFile(
+      path.join(h, 'spec'),
+      'Key-Type: RSA\nKey-Length: 2048\nName-Real: protected\nName-Email: p@example.test\nPassphrase: s3cret\nExpire-Date: 0\n%commit\n',
+    );
     await sh(
       'gpg',
-      [
-        '--batch',
-        '--pinentry-mode',
-        'loopback',
-        '--passphrase',
-        's3cret',
-        '--armor',
-        '--export-secret-keys',
-        fpr,
-      ],
+      ['--batch', '--pinentry-mode', 'loopback', '--passphrase', 's3cret', '--gen-key', path.join(h, 'spec')],
       penv,
-    ),
-  );
-  await writeFile(path.join(h, 'pass'), 's3cret\n');
-  await writeFile(path.join(h, 'wrong'), 'nope\n');
-  const base = [
-    'sign',
-    '--key',
-    path.join(h, 'secret.asc'),
-    '--identity',
-    IDENTITY,
-    '--digest',
-    DIGEST,
-    '-o',
-    path.join(h, 'sig'),
-  ];
-  const none = await sigmirrorAsync(base);
-  t.is(none.code, 1);
-  t.is(none.stderr, 'sigmirror: the private key is protected: give --passphrase-file\n');
-  const wrong = await sigmirrorAsync([...base, '--passphrase-file', path.join(h, 'wrong')]);
-  t.is(wrong.code, 1);
-  t.regex(wrong.stderr, /^sigmirror: cannot unlock the private key: /);
-  const ok = await sigmirrorAsync([...base, '--passphrase-file', path.join(h, 'pass')]);
-  t.is(ok.code, 0, ok.stderr);
-  await writeFile(path.join(h, 'manifest.json'), MANIFEST);
-  const out = await sh(
-    'skopeo',
-    ['standalone-verify', path.join(h, 'manifest.json'), IDENTITY, fpr, path.join(h, 'sig')],
-    penv,
-  );
-  t.is(out, `Signature verified, digest ${DIGEST}\n`);
-});
+    );
+    const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(await sh('gpg', ['--list-keys', '--with-colons'], penv))![1]!;
+    await writeFile(
+      path.join(h, 'secret.asc'),
+      await sh(
+        'gpg',
+        [
+          '--batch',
+          '--pinentry-mode',
+          'loopback',
+          '--passphrase',
+          's3cret',
+          '--armor',
+          '--export-secret-keys',
+          fpr,
+        ],
+        penv,
+      ),
+    );
+    await writeFile(path.join(h, 'pass'), 's3cret\n');
+    await writeFile(path.join(h, 'wrong'), 'nope\n');
+    const base = [
+      'sign',
+      '--key',
+      path.join(h, 'secret.asc'),
+      '--identity',
+      IDENTITY,
+      '--digest',
+      DIGEST,
+      '-o',
+      path.join(h, 'sig'),
+    ];
+    const none = await sigmirrorAsync(base);
+    t.is(none.code, 1);
+    t.is(none.stderr, 'sigmirror: the private key is protected: give --passphrase-file\n');
+    const wrong = await sigmirrorAsync([...base, '--passphrase-file', path.join(h, 'wrong')]);
+    t.is(wrong.code, 1);
+    t.regex(wrong.stderr, /^sigmirror: cannot unlock the private key: /);
+    const ok = await sigmirrorAsync([...base, '--passphrase-file', path.join(h, 'pass')]);
+    t.is(ok.code, 0, ok.stderr);
+    await writeFile(path.join(h, 'manifest.json'), MANIFEST);
+    const out = await sh(
+      'skopeo',
+      ['standalone-verify', path.join(h, 'manifest.json'), IDENTITY, fpr, path.join(h, 'sig')],
+      penv,
+    );
+    t.is(out, `Signature verified, digest ${DIGEST}\n`);
+  },
+);
 
-test('--upload adds the signature through the signatures API; the mirror serves it', async (t) => {
-  if (!requireTools(t, 'gpg')) return;
+withRedis('--upload adds the signature through the signatures API; the mirror serves it', async (t) => {
   const prefix = await redisPrefix(t);
-  if (!prefix) return;
   const h = await tempDir(t);
   const { env, fpr } = await gpgKey(path.join(h, 'gnupg'));
   await writeFile(

@@ -10,7 +10,7 @@
 import http from 'node:http';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../helpers/needs.js';
 import fc from 'fast-check';
 import { bearer } from '../helpers/api.js';
 import { contractViolation } from '../helpers/contract.js';
@@ -18,6 +18,8 @@ import { answersHealth, startDaemonProcess, type DaemonProcess } from '../helper
 import { startUpstream } from '../helpers/upstream.js';
 import { syntheticSimpleSigning } from '../helpers/synthetic-signature.js';
 import { DIGEST, HEX, describe, fuzzRequest, headBytes, type FuzzRequest } from './requests.js';
+
+const test = await needs({ redis: true });
 
 const MINUTES = Number(process.env.FUZZ_MINUTES ?? 1);
 const SEED = process.env.FUZZ_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED);
@@ -90,13 +92,12 @@ async function outsideStore(dir: string): Promise<string[]> {
   return found.sort();
 }
 
-async function prepare(t: import('ava').ExecutionContext): Promise<DaemonProcess | undefined> {
+async function prepare(t: import('ava').ExecutionContext): Promise<DaemonProcess> {
   const up = await startUpstream(t); // every import reads 127.0.0.1 and finds nothing
   const daemon = await startDaemonProcess(t, {
     registries: { 'all.yaml': `default-docker:\n  lookaside: ${up.base}\n` },
     config: 'import: { timeoutMs: 1000, attempts: 1, recheckDelaysMs: [] }',
   });
-  if (!daemon) return undefined;
   const put = await fetch(`${daemon.base}/extensions/v2/registry.example.com/ns/app/signatures/${DIGEST}`, {
     method: 'PUT',
     headers: { ...bearer('signer'), 'content-type': 'application/json' },
@@ -113,7 +114,6 @@ async function prepare(t: import('ava').ExecutionContext): Promise<DaemonProcess
 test.serial(`a real daemon survives ${MINUTES} minute(s) of generated requests`, async (t) => {
   t.timeout(MINUTES * 60_000 + 120_000);
   const daemon = await prepare(t);
-  if (!daemon) return;
   const before = await outsideStore(daemon.dir);
   const statuses = new Map<number, number>();
   let cases = 0;
@@ -153,7 +153,6 @@ test.serial(`a real daemon survives ${MINUTES} minute(s) of generated requests`,
 
 test.serial('an injected store fault answers 503 on the mirror and nothing else changes', async (t) => {
   const daemon = await prepare(t);
-  if (!daemon) return;
   t.is((await fetch(`${daemon.base}${STORED}`)).status, 200);
   const image = path.join(daemon.storeDir, 'registry.example.com', `ns/app@sha256=${'d'.repeat(64)}`);
   await mkdir(path.join(image, 'signature-1'), { recursive: true });

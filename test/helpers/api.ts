@@ -25,7 +25,6 @@ export const bearer = (role: keyof typeof TOKENS) => ({ authorization: `Bearer $
 
 export async function startApi(t: ExecutionContext, overrides: Record<string, unknown> = {}) {
   const prefix = await redisPrefix(t);
-  if (!prefix) return undefined;
   const dir = await tempDir(t);
   await writeTree(dir, {
     'rd/a.yaml': 'docker:\n  registry.example.com:\n    lookaside: http://127.0.0.1:1/unused\n',

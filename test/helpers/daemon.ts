@@ -52,9 +52,8 @@ export interface DaemonOptions {
 export async function startDaemonProcess(
   t: ExecutionContext,
   options: DaemonOptions = {},
-): Promise<DaemonProcess | undefined> {
+): Promise<DaemonProcess> {
   const prefix = options.prefix ?? (await redisPrefix(t));
-  if (!prefix) return undefined;
   const dir = await tempDir(t);
   const port = await freePort();
   const tokens = Object.entries(TOKENS)

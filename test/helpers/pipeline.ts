@@ -35,7 +35,6 @@ export interface PipelineOptions {
 
 export async function startPipeline(t: ExecutionContext, options: PipelineOptions) {
   const prefix = await redisPrefix(t);
-  if (!prefix) return undefined;
   const dir = await tempDir(t);
   await writeTree(dir, { 'rd/up.yaml': `docker:\n  ${REGISTRY}:\n    lookaside: ${options.upstreamBase}\n` });
   const registries = new RegistriesWatcher({ dir: path.join(dir, 'rd'), pollIntervalMs: 0 });

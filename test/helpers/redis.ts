@@ -9,17 +9,13 @@ import { redisAnswers } from '../../src/redis/index.js';
 
 export const TEST_REDIS_URL = process.env.SIGMIRROR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A unique prefix whose keys are removed after the test; undefined (and failed in CI) without Redis. */
-export async function redisPrefix(t: ExecutionContext): Promise<string | undefined> {
-  if (!(await redisAnswers(TEST_REDIS_URL))) {
-    const message = `no Redis at ${TEST_REDIS_URL} (set SIGMIRROR_TEST_REDIS_URL or start redis-server)`;
-    if (process.env.CI === 'true') t.fail(message);
-    else {
-      t.log(`SKIPPED: ${message}`);
-      t.pass();
-    }
-    return undefined;
-  }
+/**
+ * A unique prefix whose keys are removed after the test. Declare the test through
+ * `needs({ redis: true })` (helpers/needs.ts): without Redis this throws, it never passes silently.
+ */
+export async function redisPrefix(t: ExecutionContext): Promise<string> {
+  if (!(await redisAnswers(TEST_REDIS_URL)))
+    throw new Error(`no Redis at ${TEST_REDIS_URL}: declare this test with needs({ redis: true })`);
   const prefix = `sigmirror-test-${randomBytes(6).toString('hex')}`;
   t.teardown(() => deleteKeys(`${prefix}*`));
   return prefix;

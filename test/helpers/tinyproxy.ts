@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { freePort } from './ports.js';
 import { tempDir } from './tmp.js';
-import { requireTools } from './tools.js';
 import { waitFor } from './wait.js';
 
 export interface Tinyproxy {
@@ -21,11 +20,7 @@ export interface Tinyproxy {
   log(): Promise<string>;
 }
 
-export async function startTinyproxy(
-  t: ExecutionContext,
-  extra: readonly string[] = [],
-): Promise<Tinyproxy | undefined> {
-  if (!requireTools(t, 'tinyproxy')) return undefined;
+export async function startTinyproxy(t: ExecutionContext, extra: readonly string[] = []): Promise<Tinyproxy> {
   const dir = await tempDir(t);
   const port = await freePort();
   const logFile = path.join(dir, 'tinyproxy.log');

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
 import { signatureRelativePath } from '../../src/lookaside/index.js';
 import { indexConnection } from '../../src/redis/index.js';
 import { createFsStore, redisImageIndex, releaseKey } from '../../src/store/index.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 import { runStoreConformance } from '../conformance/store.js';
 import { tempDir } from '../helpers/tmp.js';
+import { needs } from '../helpers/needs.js';
+
+const test = await needs({ redis: true });
 
 runStoreConformance(
   test,
@@ -106,6 +108,50 @@ test('a crash between signature and metadata is adopted; temp files are removed 
     origin: 'import',
   });
   t.deepEqual(r, { added: [3], duplicates: [2] });
+});
+
+/** Three signatures stored, then `gone` deleted by hand (hosts stop at the first 404). */
+async function storeWithout(t: Parameters<typeof tempDir>[0], gone: number) {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  const bytes = ['one', 'two', 'three'].map((s) => ({ bytes: Buffer.from(s) }));
+  await store.append(IMAGE, bytes, { origin: 'import' });
+  const sigDir = path.join(dir, 'store', 'registry.example.com:5000', `ns/app@sha256=${'c'.repeat(64)}`);
+  await rm(path.join(sigDir, `signature-${gone}`));
+  return store;
+}
+
+test('metadata entries whose file is gone are trimmed: the next signature takes the free index', async (t) => {
+  const store = await storeWithout(t, 3);
+  t.deepEqual(await store.append(IMAGE, [{ bytes: Buffer.from('new') }], { origin: 'upload' }), {
+    added: [3],
+    duplicates: [],
+  });
+  t.deepEqual(
+    (await store.list(IMAGE)).map((e) => [e.index, e.origin]),
+    [
+      [1, 'import'],
+      [2, 'import'],
+      [3, 'upload'],
+    ],
+  );
+});
+
+test('a gap (files 1 and 3 listed as 1-3) is trimmed at the first missing file, as hosts read it', async (t) => {
+  const store = await storeWithout(t, 2);
+  t.deepEqual(await store.append(IMAGE, [{ bytes: Buffer.from('new') }], { origin: 'upload' }), {
+    added: [2],
+    duplicates: [],
+  });
+  // The file beyond the gap is readable again now that the gap is filled: adopted, without claims.
+  t.deepEqual(
+    (await store.list(IMAGE)).map((e) => [e.index, e.origin, e.sha256]),
+    [
+      [1, 'import', createHash('sha256').update('one').digest('hex')],
+      [2, 'upload', createHash('sha256').update('new').digest('hex')],
+      [3, 'unknown', createHash('sha256').update('three').digest('hex')],
+    ],
+  );
 });
 
 test('a lookaside tree restored without its metadata is adopted by every operation', async (t) => {

@@ -4,11 +4,14 @@
  * from the files alone.
  */
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../helpers/needs.js';
 import { indexConnection } from '../../src/redis/index.js';
 import { createFsStore, redisImageIndex, reindex, type ImageKey } from '../../src/store/index.js';
 import { TEST_REDIS_URL, redisPrefix } from '../helpers/redis.js';
 import { tempDir } from '../helpers/tmp.js';
+
+const test = await needs({ redis: true });
 
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const img = (registry: string, repository: string, n: number): ImageKey => ({
@@ -20,7 +23,6 @@ const sig = (text: string) => ({ bytes: Buffer.from(`\xa3\x01${text}`, 'latin1')
 
 async function setup(t: ExecutionContext) {
   const prefix = await redisPrefix(t);
-  if (!prefix) return undefined;
   const dir = await tempDir(t);
   const redis = indexConnection(TEST_REDIS_URL);
   t.teardown(() => redis.disconnect());
@@ -30,7 +32,6 @@ async function setup(t: ExecutionContext) {
 
 test('statuses: unsigned, unverified, verified, failed; the latest check decides', async (t) => {
   const s = await setup(t);
-  if (!s) return;
   const { store } = s;
   const a = img('r.io', 'ns/a', 1);
   await store.append(a, [], { origin: 'import', lookaside: 'https://sigstore.r.io/s' });
@@ -62,7 +63,6 @@ test('statuses: unsigned, unverified, verified, failed; the latest check decides
 
 test('listing: reference order, cursor pages, filters by status, registry and repository prefix', async (t) => {
   const s = await setup(t);
-  if (!s) return;
   const { store } = s;
   const images = [
     img('a.io', 'x/one', 1),
@@ -105,7 +105,6 @@ test('listing: reference order, cursor pages, filters by status, registry and re
 
 test('reindex rebuilds the index from the files; a store opened without the index cannot list', async (t) => {
   const s = await setup(t);
-  if (!s) return;
   const { store, index, dir } = s;
   await store.append(img('r.io', 'a', 1), [sig('1')], { origin: 'import' });
   await store.append(img('r.io', 'b', 2), [], { origin: 'import' });

@@ -4,6 +4,7 @@ import test from 'ava';
 import { makeDirectoryDurable, syncDirectory } from '../../src/store/dir-sync.js';
 import { FileLocks } from '../../src/store/lock.js';
 import { tempDir } from '../helpers/tmp.js';
+import { waitFor } from '../helpers/wait.js';
 
 test('a held lock is a hard link to the owner file: no inode is made or freed per lock', async (t) => {
   const dir = await tempDir(t);
@@ -34,14 +35,27 @@ test('a second holder waits until the first releases the lock', async (t) => {
   const second = new FileLocks(path.join(dir, '.locks-b'));
   const order: string[] = [];
   let release!: () => void;
+  let entered!: () => void;
+  const inside = new Promise<void>((r) => (entered = r));
   const held = first.with(lockPath, async () => {
     order.push('first in');
+    entered();
     await new Promise<void>((r) => (release = r));
     order.push('first out');
   });
-  await new Promise((r) => setTimeout(r, 20));
+  await inside;
   const waiting = second.with(lockPath, async () => void order.push('second in'));
-  await new Promise((r) => setTimeout(r, 100));
+  // The second has made its owner file and tried the lock: the lock is still the first's.
+  const secondOwner = await waitFor(
+    'the second to try the lock',
+    async () => (await readdir(path.join(dir, '.locks-b')).catch(() => [] as string[]))[0],
+  );
+  await waitFor(
+    'a failed attempt',
+    async () => (await stat(path.join(dir, '.locks-b', secondOwner))).nlink === 1,
+  );
+  const [lock, firstOwner] = await Promise.all([stat(lockPath), readdir(path.join(dir, '.locks-a'))]);
+  t.is(lock.ino, (await stat(path.join(dir, '.locks-a', firstOwner[0]!))).ino);
   t.deepEqual(order, ['first in']);
   release();
   await Promise.all([held, waiting]);

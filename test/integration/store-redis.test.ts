@@ -1,11 +1,13 @@
 /** The Redis backend runs the same conformance suite as the filesystem backend. */
-import test from 'ava';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { indexConnection } from '../../src/redis/index.js';
 import { createRedisStore, redisImageIndex } from '../../src/store/index.js';
 import { runStoreConformance } from '../conformance/store.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { needs } from '../helpers/needs.js';
+
+const test = await needs({ redis: true });
 
 runStoreConformance(test, async () => {
   const prefix = `sigmirror-test-store-${randomBytes(6).toString('hex')}`;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
 import { indexConnection } from '../../src/redis/index.js';
 import {
   Tombstones,
@@ -19,6 +19,9 @@ import {
 import { TEST_REDIS_URL, redisPrefix } from '../helpers/redis.js';
 import { syntheticSignature } from '../helpers/synthetic-signature.js';
 import { tempDir } from '../helpers/tmp.js';
+import { needs } from '../helpers/needs.js';
+
+const test = await needs({ redis: true });
 
 const IMAGE = { registry: 'registry.example.com', repository: 'ns/app', digest: `sha256:${'a'.repeat(64)}` };
 const [A, B, C] = ['a', 'b', 'c'].map((l) => syntheticSignature(`tombstone-${l}`));

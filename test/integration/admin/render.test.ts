@@ -4,9 +4,11 @@
  * own cookie, escaping of a job's failedReason (exact bytes), and the job actions, which take a
  * Bearer token and never the cookie.
  */
-import test from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { TOKENS, bearer, startApi } from '../../helpers/api.js';
 import { failedImport } from './failed-job.js';
+
+const test = await needs({ redis: true });
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
@@ -26,7 +28,6 @@ const jobPath = (id: string) => `/v1/admin/queues/import/jobs/${encodeURICompone
 
 test('every dashboard response carries the exact CSP, nosniff and no-referrer; the script is cached and typed', async (t) => {
   const a = await startApi(t);
-  if (!a) return;
   const answers = {
     status: await get(a.base, '/admin', bearer('admin')),
     queue: await get(a.base, '/admin/queues/import', bearer('admin')),
@@ -73,7 +74,6 @@ test('every dashboard response carries the exact CSP, nosniff and no-referrer; t
 
 test('the admin role is needed: reader and importer get a 403 page, anonymous and stale cookies the login page', async (t) => {
   const a = await startApi(t);
-  if (!a) return;
   for (const role of ['reader', 'importer', 'auditor', 'signer'] as const) {
     const res = await get(a.base, '/admin', bearer(role));
     t.is(res.status, 403, role);
@@ -125,7 +125,6 @@ test('the admin role is needed: reader and importer get a 403 page, anonymous an
 
 test("a job's failedReason is escaped on the queue page and the status page", async (t) => {
   const a = await startApi(t);
-  if (!a) return;
   t.is(await failedImport(a.producer, a.prefix, IMAGE, EVIL), JOB_ID);
   const queue = await (await get(a.base, '/admin/queues/import', bearer('admin'))).text();
   t.false(queue.includes('<script>alert'));
@@ -148,7 +147,6 @@ test("a job's failedReason is escaped on the queue page and the status page", as
 
 test('retry and remove: admin Bearer only (never the cookie), 400 for a wrong state, 404 for unknown jobs', async (t) => {
   const a = await startApi(t);
-  if (!a) return;
   await failedImport(a.producer, a.prefix, IMAGE, 'upstream said no');
   const post = (path: string, headers: Record<string, string>) =>
     fetch(`${a.base}${path}`, { method: 'POST', headers });

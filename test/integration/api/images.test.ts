@@ -1,13 +1,14 @@
 /** `GET /v1/images` (listing), `/v1/images/summary`, one image's status, and `GET /v1/status`. */
-import test from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { bearer, startApi } from '../../helpers/api.js';
+
+const test = await needs({ redis: true });
 
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const sig = (text: string) => ({ bytes: Buffer.from(`\xa3\x01${text}`, 'latin1') });
 
 async function seeded(t: Parameters<typeof startApi>[0]) {
   const api = await startApi(t);
-  if (!api) return undefined;
   for (let n = 1; n <= 5; n++)
     await api.store.append(
       { registry: 'registry.example.com', repository: `ns/app${n}`, digest: digest(n) },
@@ -28,7 +29,6 @@ async function seeded(t: Parameters<typeof startApi>[0]) {
 
 test('GET /v1/images pages by cursor and filters by status', async (t) => {
   const api = await seeded(t);
-  if (!api) return;
   const page1 = await fetch(`${api.base}/v1/images?limit=2`);
   t.is(page1.status, 200);
   const body1 = (await page1.json()) as { items: Record<string, unknown>[]; next: string };
@@ -70,7 +70,6 @@ test('GET /v1/images pages by cursor and filters by status', async (t) => {
 
 test('GET /v1/images rejects bad parameters with 400 naming them', async (t) => {
   const api = await seeded(t);
-  if (!api) return;
   const cases: [string, string][] = [
     ['status=nope', 'invalid query parameter status'],
     ['limit=0', 'invalid query parameter limit'],
@@ -88,7 +87,6 @@ test('GET /v1/images rejects bad parameters with 400 naming them', async (t) => 
 
 test('GET /v1/images/summary counts per status; one image reports its status', async (t) => {
   const api = await seeded(t);
-  if (!api) return;
   t.deepEqual(await (await fetch(`${api.base}/v1/images/summary`)).json(), {
     counts: { verified: 1, failed: 0, unverified: 3, unsigned: 1 },
     total: 5,
@@ -112,7 +110,6 @@ test('GET /v1/status shows registries.d, queue, keys and recent jobs; a bad toke
   const api = await startApi(t, {
     verify: { keys: { redhat: '/etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release' } },
   });
-  if (!api) return;
   const r = await fetch(`${api.base}/v1/status`, { headers: bearer('reader') });
   t.is(r.status, 200);
   const body = (await r.json()) as { registries: Record<string, unknown> } & Record<string, unknown>;

@@ -1,5 +1,7 @@
-import test from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { bearer, startApi } from '../../helpers/api.js';
+
+const test = await needs({ redis: true });
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 const D2 = `sha256:${'2'.repeat(64)}`;
@@ -17,7 +19,6 @@ const post = (
 
 test('POST /v1/imports enqueues and GET /v1/imports/<id> reports the job', async (t) => {
   const api = await startApi(t);
-  if (!api) return;
   const r = await post(api.base, '/v1/imports', {
     references: [`registry.example.com/ns/app@${D1}`, `registry.example.com/ns/app@${D1}`],
   });
@@ -41,7 +42,6 @@ test('POST /v1/imports enqueues and GET /v1/imports/<id> reports the job', async
 
 test('POST /v1/imports validates every reference first and needs the importer role', async (t) => {
   const api = await startApi(t);
-  if (!api) return;
   t.is((await post(api.base, '/v1/imports', { references: [`r.io/a@${D1}`] }, bearer('reader'))).status, 403);
   t.is((await post(api.base, '/v1/imports', { references: [`r.io/a@${D1}`] }, {})).status, 401);
   const tag = await post(api.base, '/v1/imports', { references: [`r.io/a@${D1}`, 'r.io/a:latest'] });
@@ -64,7 +64,6 @@ test('registry notifications: manifest pushes become imports under the configure
   const api = await startApi(t, {
     notifications: { sources: { internal: { registry: 'registry.example.com' } } },
   });
-  if (!api) return;
   const envelope = {
     events: [
       event('push', 'application/vnd.oci.image.manifest.v1+json', 'ns/app', D1),

@@ -1,8 +1,10 @@
 /** `POST /v1/verify`: the CLI's verify over HTTP; reading needs reader, saving needs auditor. */
 import { readFileSync } from 'node:fs';
-import test from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { bearer, startApi } from '../../helpers/api.js';
 import { readVector, vectorsDir } from '../../helpers/vectors.js';
+
+const test = await needs({ redis: true });
 
 const DIGEST = 'sha256:20bf21ed457b390829cdbeec8795a7bea1626991fda603e0d01b4e7f60427e55';
 const IMAGE = { registry: 'docker.io', repository: 'testing/manifest', digest: DIGEST };
@@ -19,7 +21,6 @@ const post = (base: string, body: unknown, headers: Record<string, string>) =>
 
 async function api(t: Parameters<typeof startApi>[0]) {
   const a = await startApi(t, { verify: { keys: { containers: KEY_FILE } } });
-  if (!a) return undefined;
   await a.store.append(IMAGE, [{ bytes: readVector('containers-image/dir-img-valid/signature-1') }], {
     origin: 'import',
   });
@@ -28,7 +29,6 @@ async function api(t: Parameters<typeof startApi>[0]) {
 
 test('verify with a configured key; the verdicts come back and nothing is saved', async (t) => {
   const a = await api(t);
-  if (!a) return;
   const r = await post(
     a.base,
     { reference: REF, expectedIdentity: 'testing/manifest:latest', keys: ['containers'] },
@@ -50,7 +50,6 @@ test('verify with a configured key; the verdicts come back and nothing is saved'
 
 test('save needs the auditor role and appends a record by the token name', async (t) => {
   const a = await api(t);
-  if (!a) return;
   const body = {
     reference: REF,
     expectedIdentity: 'testing/manifest:latest',
@@ -71,7 +70,6 @@ test('save needs the auditor role and appends a record by the token name', async
 
 test('inline armored keys; a wrong key is a rejected verdict, not an error', async (t) => {
   const a = await api(t);
-  if (!a) return;
   const r = await post(
     a.base,
     { reference: REF, expectedIdentity: 'testing/manifest:latest', publicKeys: [ARMORED_KEY] },
@@ -88,7 +86,6 @@ test('inline armored keys; a wrong key is a rejected verdict, not an error', asy
 
 test('bad requests are 400 with the reason', async (t) => {
   const a = await api(t);
-  if (!a) return;
   const cases: [unknown, string][] = [
     [
       { reference: REF, expectedIdentity: 'x/y', keys: ['nope'] },
@@ -122,7 +119,6 @@ test('bad requests are 400 with the reason', async (t) => {
 
 test('an image the store does not know is 404, as `sigmirror verify` exits 3', async (t) => {
   const a = await api(t);
-  if (!a) return;
   const other = `docker.io/testing/manifest@sha256:${'e'.repeat(64)}`;
   const r = await post(
     a.base,

@@ -9,14 +9,16 @@ import { cp, mkdir, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { Redis } from 'ioredis';
 import { redisAnswers } from '../../../src/redis/index.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
-import { requireTools } from '../../helpers/tools.js';
 import { bytesHandler, startUpstream } from '../../helpers/upstream.js';
 import { readVector } from '../../helpers/vectors.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ tools: ['redis-server'] });
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const HEX = '9'.repeat(64);
@@ -51,7 +53,6 @@ function output(child: ChildProcess): Promise<{ code: number | null; stdout: str
 }
 
 test('the CLI run from another directory reaches the daemon started from the installation', async (t) => {
-  if (!requireTools(t, 'redis-server')) return;
   t.timeout(120_000);
   const up = await startUpstream(t);
   up.routes.set(

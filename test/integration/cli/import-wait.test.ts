@@ -6,13 +6,16 @@
  * machine they only starve each other.
  */
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { sigmirrorAsync } from '../../helpers/cli.js';
 import { REGISTRY, startPipeline } from '../../helpers/pipeline.js';
 import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { bytesHandler, startUpstream } from '../../helpers/upstream.js';
 import { readVector } from '../../helpers/vectors.js';
+
+const test = await needs({ redis: true });
 
 const HEX = '7'.repeat(64);
 const REF = `${REGISTRY}/team/app@sha256:${HEX}`;
@@ -37,13 +40,11 @@ async function cliConfig(
 async function setup(t: ExecutionContext, delays = [HOUR]) {
   const up = await startUpstream(t);
   const p = await startPipeline(t, { upstreamBase: up.base, recheckDelaysMs: delays, attempts: 1 });
-  if (!p) return undefined;
   return { up, p, config: await cliConfig(t, p.prefix, TEST_REDIS_URL, delays) };
 }
 
 test.serial('no signature upstream yet: --wait returns 0 and says when the re-check runs', async (t) => {
   const s = await setup(t);
-  if (!s) return;
   const before = Date.now();
   const r = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait']);
   t.is(r.code, 0, r.stderr);
@@ -58,7 +59,6 @@ test.serial('no signature upstream yet: --wait returns 0 and says when the re-ch
 
 test.serial('no signature and no re-check left: --wait says the periodic resync looks again', async (t) => {
   const s = await setup(t, []);
-  if (!s) return;
   const r = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait']);
   t.is(r.code, 0, r.stderr);
   t.is(
@@ -69,7 +69,6 @@ test.serial('no signature and no re-check left: --wait says the periodic resync 
 
 test.serial('--json: each job has its outcome, and the re-check time for no-signatures', async (t) => {
   const s = await setup(t);
-  if (!s) return;
   const r = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait', '--json']);
   t.is(r.code, 0, r.stderr);
   t.is(r.stderr, '');
@@ -80,7 +79,6 @@ test.serial('--json: each job has its outcome, and the re-check time for no-sign
 
 test.serial('signatures upstream: imported; an explicit import runs a scheduled re-check now', async (t) => {
   const s = await setup(t);
-  if (!s) return;
   const first = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait']);
   t.regex(first.stdout, /^no signature found yet/);
   s.up.routes.set(sigPath(1), bytesHandler(readVector('containers-image/image.signature')));
@@ -145,7 +143,6 @@ test.serial('an explicit import never waits behind the periodic resync: its jobs
 
 test.serial('a failed import: exit 1 with the reason; with --json the error is JSON too', async (t) => {
   const s = await setup(t);
-  if (!s) return;
   s.up.routes.set(sigPath(1), (_req, res) => res.writeHead(403).end());
   const r = await sigmirrorAsync(['import', REF, '--config', s.config, '--wait', '--json']);
   t.is(r.code, 1);
@@ -158,7 +155,6 @@ test.serial(
   'no worker consumes the queue: --wait says so, naming the Redis (no password) and prefix',
   async (t) => {
     const prefix = await redisPrefix(t);
-    if (!prefix) return;
     const url = new URL(TEST_REDIS_URL);
     if (!url.password) url.password = 's3cret'; // Redis without a password ignores it (ioredis warns)
     const config = await cliConfig(t, prefix, url.href);

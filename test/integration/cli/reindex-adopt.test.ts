@@ -5,18 +5,19 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { sigmirrorAsync } from '../../helpers/cli.js';
 import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { readVector, vectorsDir } from '../../helpers/vectors.js';
+
+const test = await needs({ redis: true });
 
 const DIGEST = 'sha256:20bf21ed457b390829cdbeec8795a7bea1626991fda603e0d01b4e7f60427e55';
 const REF = `docker.io/testing/manifest@${DIGEST}`;
 
 test('images reindex adopts a hand-copied tree: listed, described with its claims, verifiable', async (t) => {
   const prefix = await redisPrefix(t);
-  if (!prefix) return;
   const dir = await tempDir(t);
   await writeTree(dir, {
     'c.yaml': `store:\n  path: ${dir}/store\nredis:\n  url: ${TEST_REDIS_URL}\n  prefix: ${prefix}\n`,

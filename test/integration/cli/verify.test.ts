@@ -3,13 +3,16 @@
  * `sigmirror signatures remove`: records are history, signatures are deleted only on request.
  */
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { indexConnection } from '../../../src/redis/index.js';
 import { createFsStore, redisImageIndex, type ImageKey } from '../../../src/store/index.js';
 import { sigmirrorAsync } from '../../helpers/cli.js';
 import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { readVector, vectorsDir } from '../../helpers/vectors.js';
+
+const test = await needs({ redis: true });
 
 const IMAGE: ImageKey = {
   registry: 'docker.io',
@@ -35,7 +38,7 @@ const verify = (config: string, identity: string, ...extra: string[]) =>
   ]);
 
 async function setup(t: ExecutionContext) {
-  const prefix = (await redisPrefix(t)) ?? 'unused';
+  const prefix = await redisPrefix(t);
   const dir = await tempDir(t);
   await writeTree(dir, {
     'sigmirror.yaml': `store:\n  path: ${dir}/store\nredis:\n  url: ${TEST_REDIS_URL}\n  prefix: ${prefix}\n`,

@@ -4,13 +4,16 @@
  * signature claims (exact bytes), and cursor paging links.
  */
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import * as openpgp from 'openpgp';
 import { tokenHash } from '../../../src/auth/index.js';
 import { signatureMetadata } from '../../../src/signature/index.js';
 import type { ImageKey } from '../../../src/store/index.js';
 import { TOKENS, bearer, startApi } from '../../helpers/api.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
+
+const test = await needs({ redis: true });
 
 const CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
@@ -53,7 +56,6 @@ async function signedClaims(digest: string, identity: string, creator: string): 
 
 test('every console response carries the exact CSP, nosniff and no-referrer; assets are cached and typed', async (t) => {
   const a = await startStrictApi(t);
-  if (!a) return;
   const answers = {
     page: await get(a.base, '/console', cookie('reader')),
     login: await get(a.base, '/console/login'),
@@ -97,7 +99,6 @@ test('every console response carries the exact CSP, nosniff and no-referrer; ass
 
 test('anonymousRead off: without a valid cookie pages go to the login page, which returns to them; a stale cookie says so', async (t) => {
   const a = await startStrictApi(t);
-  if (!a) return;
   const anonymous = await get(a.base, '/console/images?status=failed&registry=docker.io');
   t.is(anonymous.status, 303);
   t.is(
@@ -132,7 +133,6 @@ test('anonymousRead off: without a valid cookie pages go to the login page, whic
 
 test('anonymousRead off: the cookie or a Bearer token authenticates pages; reader (or admin) is needed; actions follow the roles', async (t) => {
   const a = await startStrictApi(t);
-  if (!a) return;
   const image: ImageKey = {
     registry: 'docker.io',
     repository: 'library/busybox',
@@ -182,7 +182,6 @@ test('anonymousRead off: the cookie or a Bearer token authenticates pages; reade
 
 test('attacker-controlled claims are escaped, exactly, and labelled not verified', async (t) => {
   const a = await startApi(t);
-  if (!a) return;
   const digest = `sha256:${HEX('e')}`;
   const image: ImageKey = { registry: 'quay.io', repository: 'evil/app', digest };
   // 1: a real signature whose payload names that identity: the parser refuses it as a reference
@@ -235,7 +234,6 @@ test('attacker-controlled claims are escaped, exactly, and labelled not verified
 
 test('verification records are listed newest first with who, when, key, expected identity, verdict and reason', async (t) => {
   const a = await startApi(t);
-  if (!a) return;
   const image: ImageKey = {
     registry: 'registry.example.com',
     repository: 'ns/app',
@@ -277,7 +275,6 @@ test('verification records are listed newest first with who, when, key, expected
 
 test('the images table filters and pages with cursor links; each row links to its image page', async (t) => {
   const a = await startApi(t);
-  if (!a) return;
   for (const [repository, c] of [
     ['team/a', '1'],
     ['team/b', '2'],
@@ -343,7 +340,6 @@ const BUSYBOX_PAGE = `/console/images/docker.io/library/busybox@sha256:${HEX('b'
 
 test('anonymousRead on (the default): pages read without a token; actions ask for one', async (t) => {
   const a = await startApi(t);
-  if (!a) return;
   await a.store.append(BUSYBOX, [{ bytes: Buffer.from('opaque signature') }], { origin: 'import' });
   for (const path of ['/console', '/console/images', BUSYBOX_PAGE]) {
     const r = await get(a.base, path);
@@ -377,7 +373,6 @@ test('anonymousRead on (the default): pages read without a token; actions ask fo
 
 test('no tokens file: the login and image pages say how to create a token and configure auth.tokensFile', async (t) => {
   const a = await startApi(t, { auth: { anonymousRead: true } });
-  if (!a) return;
   await a.store.append(BUSYBOX, [{ bytes: Buffer.from('opaque signature') }], { origin: 'import' });
   // Compared with whitespace collapsed: the markup is formatted source.
   const steps = [

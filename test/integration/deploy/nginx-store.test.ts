@@ -10,13 +10,14 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
 import { createFsStore, type ImageKey } from '../../../src/store/index.js';
 import { freePort } from '../../helpers/ports.js';
 import { syntheticSignature } from '../../helpers/synthetic-signature.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { requireTools } from '../../helpers/tools.js';
 import { waitFor } from '../../helpers/wait.js';
+import { needs } from '../../helpers/needs.js';
+
+const test = await needs({ tools: ['nginx'] });
 
 const SHIPPED = new URL('../../../config/static/nginx-sigmirror.conf', import.meta.url);
 const IMAGES = 6;
@@ -65,7 +66,6 @@ const urlOf = (base: string, image: ImageKey, n: number) =>
 test.serial(
   'nginx over a changing store: whole signatures only, no gap in a list, no store internals',
   async (t) => {
-    if (!requireTools(t, 'nginx')) return;
     t.timeout(120_000);
     const dir = await tempDir(t);
     const root = path.join(dir, 'store');

@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import {
   enqueueAll,
   FAULT_REGISTRY,
@@ -18,8 +19,9 @@ import {
 import { freePort } from '../../helpers/ports.js';
 import { sh } from '../../helpers/real-clients.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
-import { requireTools } from '../../helpers/tools.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ tools: ['redis-cli', 'redis-server'] });
 
 const IMAGES = 2_000;
 
@@ -41,7 +43,6 @@ const answers = (port: number) =>
   );
 
 test(`Redis restarted during a ${IMAGES}-image import: it completes with nothing lost or duplicated`, async (t) => {
-  if (!requireTools(t, 'redis-server', 'redis-cli')) return;
   t.timeout(240_000);
   const dir = await tempDir(t);
   const port = await freePort();
@@ -72,7 +73,13 @@ test(`Redis restarted during a ${IMAGES}-image import: it completes with nothing
   await sh('redis-cli', ['-p', String(port), 'shutdown']); // graceful: the append-only file is flushed
   if (redis.exitCode === null && redis.signalCode === null)
     await new Promise((resolve) => redis.once('exit', resolve));
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // down while jobs are in flight
+  // Down while jobs are in flight: restart only once the worker has seen the outage.
+  const errorsBefore = worker.log().split('import worker error').length;
+  await waitFor(
+    'the worker to see Redis gone',
+    () => worker.log().split('import worker error').length > errorsBefore,
+    20_000,
+  );
   redis = redisServer(t, dir, port);
   await waitFor('redis-server again', () => answers(port), 10_000);
 

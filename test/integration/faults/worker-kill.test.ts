@@ -4,7 +4,7 @@
  * every signature, byte for byte; nothing missing, nothing duplicated).
  */
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import {
   enqueueAll,
@@ -18,13 +18,14 @@ import {
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
 
+const test = await needs({ redis: true });
+
 const IMAGES = 10_000;
 const KILLS = 5;
 
 test(`${KILLS} SIGKILLs during a ${IMAGES}-image import: the store equals the upstream`, async (t) => {
   t.timeout(300_000);
   const prefix = await redisPrefix(t);
-  if (!prefix) return;
   const dir = await tempDir(t);
   const upstream = await manyImagesUpstream(t, IMAGES);
   await writeTree(dir, {

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
 import {
   AgentPool,
   FetchError,
@@ -20,6 +20,9 @@ import { startTinyproxy } from '../../helpers/tinyproxy.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { bytesHandler, makeCertificates, startUpstream, type Upstream } from '../../helpers/upstream.js';
 import { readVector } from '../../helpers/vectors.js';
+import { needs } from '../../helpers/needs.js';
+
+const test = await needs({ tools: ['tinyproxy'] });
 
 const HEX = '5'.repeat(64);
 const SIG = Buffer.from(readVector('containers-image/image.signature'));

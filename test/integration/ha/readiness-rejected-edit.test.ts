@@ -8,12 +8,14 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
 import { bearer } from '../../helpers/api.js';
 import { startDaemonProcess, type DaemonProcess } from '../../helpers/daemon.js';
 import { syntheticSignature } from '../../helpers/synthetic-signature.js';
 import { startUpstream } from '../../helpers/upstream.js';
 import { waitFor } from '../../helpers/wait.js';
+import { needs } from '../../helpers/needs.js';
+
+const test = await needs({ redis: true });
 
 const REGISTRY = 'registry.example.com';
 const DIGEST = `sha256:${createHash('sha256').update('readiness').digest('hex')}`;

@@ -5,13 +5,15 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { bearer } from '../../helpers/api.js';
 import { answersHealth, startDaemonProcess, type DaemonProcess } from '../../helpers/daemon.js';
 import { rawRequest } from '../../helpers/http.js';
 import { bytesHandler, startUpstream } from '../../helpers/upstream.js';
 import { readVector } from '../../helpers/vectors.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ redis: true });
 
 const SIG = Buffer.from(readVector('containers-image/image.signature'));
 const DIGEST = `sha256:${createHash('sha256').update(readVector('containers-image/image.manifest.json')).digest('hex')}`;
@@ -37,7 +39,6 @@ test.serial(
   'defect 1: every method on the mirror, and conditional GETs of a served signature, leave the daemon up',
   async (t) => {
     const daemon = await startDaemonProcess(t, { noWorkers: true });
-    if (!daemon) return;
     t.is((await upload(daemon, SIG)).status, 201);
     for (const method of METHODS) {
       const r = await rawRequest(daemon.base, MIRROR, method, method === 'OPTIONS' ? undefined : 'xx');
@@ -65,7 +66,6 @@ test.serial(
   'defect 2: names built to make the grammar backtrack answer at once, on the mirror and on imports',
   async (t) => {
     const daemon = await startDaemonProcess(t, { noWorkers: true });
-    if (!daemon) return;
     for (const n of [32, 40, 64, 10_000]) {
       const name = `${'a'.repeat(n)}!`;
       const started = Date.now();
@@ -87,7 +87,6 @@ test.serial(
 
 test.serial('defect 5: with auth.anonymousRead false the mirror wants a reader token', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true, anonymousRead: false });
-  if (!daemon) return;
   t.is((await upload(daemon, SIG)).status, 201);
   const get = (headers: Record<string, string> = {}) => fetch(`${daemon.base}${MIRROR}`, { headers });
   const anonymous = await get();
@@ -108,7 +107,6 @@ test.serial('defect 5: with auth.anonymousRead false the mirror wants a reader t
 
 test.serial('defect 5: with anonymous reads on, a wrong token is still refused', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
-  if (!daemon) return;
   t.is((await upload(daemon, SIG)).status, 201);
   t.is((await fetch(`${daemon.base}${MIRROR}`)).status, 200);
   t.is((await fetch(`${daemon.base}${MIRROR}`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
@@ -119,7 +117,6 @@ test.serial('defect 8: prototype keys are not notification sources', async (t) =
     noWorkers: true,
     config: 'notifications: { sources: { reg: { registry: registry.example.com } } }',
   });
-  if (!daemon) return;
   for (const source of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
     const r = await fetch(`${daemon.base}/v1/notifications/registry?source=${source}`, {
       method: 'POST',
@@ -135,7 +132,6 @@ test.serial('defect 8: prototype keys are not notification sources', async (t) =
 
 test.serial('defect 9: unknown methods on API routes answer 405 with Allow and log nothing', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
-  if (!daemon) return;
   const cases: Array<[string, string]> = [
     ['/v1/imports', 'POST'],
     ['/healthz', 'HEAD, GET'],
@@ -159,7 +155,6 @@ test.serial('defect 9: unknown methods on API routes answer 405 with Allow and l
 
 test.serial('defect 9: a store read error is a 503 nobody caches, never a 404', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
-  if (!daemon) return;
   const image = path.join(daemon.storeDir, 'registry.example.com', `ns/app@sha256=${HEX}`);
   // A directory where a signature file should be: reading it fails with EISDIR (root ignores modes).
   await mkdir(path.join(image, 'signature-1'), { recursive: true });
@@ -176,7 +171,6 @@ test.serial('defect 9: a store read error is a 503 nobody caches, never a 404', 
 
 test.serial('defect 10: one notification carries at most 1,000 events', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
-  if (!daemon) return;
   const event = (n: number) => ({
     action: 'push',
     target: {
@@ -208,7 +202,6 @@ test.serial(
   'defect 10: a tokens file others may write is refused at start; a world-readable one is warned about',
   async (t) => {
     const writable = await startDaemonProcess(t, { noWorkers: true, tokensMode: 0o666, noWait: true });
-    if (!writable) return;
     const code = await new Promise<number | null>((resolve) => writable.child.once('exit', resolve));
     t.is(code, 1);
     const tokens = path.join(writable.dir, 'tokens.yaml');
@@ -221,7 +214,6 @@ test.serial(
       writable.log().slice(-500),
     );
     const readable = await startDaemonProcess(t, { noWorkers: true, tokensMode: 0o644 });
-    if (!readable) return;
     await waitFor('the warning', () => readable.log().includes('is readable by everyone (mode 0644)'));
     t.true(await answersHealth(readable));
   },
@@ -239,7 +231,6 @@ test.serial(
       registries: { 'up.yaml': `docker:\n  registry.example.com:\n    lookaside: ${lookaside}\n` },
       config: 'log: { level: debug }',
     });
-    if (!daemon) return;
     const reference = `registry.example.com/ns/app@${DIGEST}`;
     const queued = await fetch(`${daemon.base}/v1/imports`, {
       method: 'POST',
@@ -286,7 +277,6 @@ test.serial(
 
 test.serial('a request head over 16 KiB is a 431 in the envelope and the daemon stays up', async (t) => {
   const daemon = await startDaemonProcess(t, { noWorkers: true });
-  if (!daemon) return;
   const r = await rawRequest(daemon.base, '/healthz', 'GET', undefined, {
     'x-big': 'x'.repeat(20_000),
   }).catch((err: Error) => ({ status: -1, headers: {}, body: err.message }));

@@ -7,7 +7,8 @@
 import { gzipSync } from 'node:zlib';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { capturingLogger } from '../../helpers/log-capture.js';
 import { REGISTRY, startPipeline, type PipelineOptions } from '../../helpers/pipeline.js';
 import { armored } from '../../helpers/synthetic-signature.js';
@@ -21,6 +22,8 @@ import {
 } from '../../helpers/upstream.js';
 import { readVector } from '../../helpers/vectors.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ redis: true });
 
 const HEX = '5'.repeat(64);
 const IMAGE = { registry: REGISTRY, repository: 'ns/app', digest: `sha256:${HEX}` };
@@ -40,7 +43,6 @@ async function importWith(
   up.routes.set(sigPath(2), second);
   const log = capturingLogger('warn');
   const p = await startPipeline(t, { upstreamBase: up.base, attempts: 1, logger: log.logger, ...options });
-  if (!p) return undefined;
   const { id } = await p.producer.enqueue(IMAGE);
   const status = await waitFor('the import to end', async () => {
     const s = await p.producer.status(id);
@@ -101,7 +103,6 @@ const NOT_SIGNATURES: Array<[string, Buffer, Record<string, string>?]> = [
 for (const [name, body, headers] of NOT_SIGNATURES) {
   test.serial(`not stored: ${name}`, async (t) => {
     const r = await importWith(t, bytesHandler(body, headers));
-    if (!r) return;
     t.is(r.status.state, 'completed', r.status.error);
     t.like(r.status.result, { fetched: 1, added: [1], endedBy: 'soft-404' });
     t.deepEqual(r.files, ['signature-1'], 'only the real signature');
@@ -120,7 +121,6 @@ for (const [name, body, headers] of NOT_SIGNATURES) {
 
 test.serial('an armored signature is stored in the binary form hosts read', async (t) => {
   const r = await importWith(t, bytesHandler(armored(SIG2)));
-  if (!r) return;
   t.like(r.status.result, { fetched: 2, added: [1, 2], endedBy: 'not-found' });
   t.deepEqual(r.files, ['signature-1', 'signature-2']);
   t.true(r.stored[1]!.equals(SIG2));
@@ -137,7 +137,6 @@ test.serial('an endless body is cut at the 4 MiB limit and nothing of the image 
     res.on('close', () => res.off('drain', pump));
     pump();
   });
-  if (!r) return;
   t.is(r.status.state, 'failed');
   t.regex(r.status.error ?? '', /signature-2 is larger than the 4194304-byte limit$/);
   t.deepEqual(r.files, []);
@@ -148,7 +147,6 @@ test.serial('a body that never ends nor grows times out; nothing is stored', asy
     res.writeHead(200, { 'content-length': '1000' });
     res.write(SIG2.subarray(0, 10));
   });
-  if (!r) return;
   t.is(r.status.state, 'failed');
   t.deepEqual(r.files, []);
 });
@@ -161,7 +159,6 @@ test.serial(
     const r = await importWith(t, (_req, res) =>
       res.writeHead(302, { location: `${other.base}${sigPath(2)}` }).end(),
     );
-    if (!r) return;
     t.is(r.status.state, 'failed');
     const host = new URL(r.up.base).host;
     t.is(
@@ -187,7 +184,6 @@ test.serial(
         crossHostRedirects: [new URL(up.base).host],
       },
     );
-    if (!r) return;
     t.like(r.status.result, { added: [1, 2] });
     t.true(r.stored[1]!.equals(SIG2));
   },
@@ -199,7 +195,6 @@ test.serial('a redirect on the same host is followed; more than 5 are not', asyn
   const same = await importWith(t, (_req, res) => res.writeHead(301, { location: '/moved/sig2' }).end(), {
     up,
   });
-  if (!same) return;
   t.like(same.status.result, { added: [1, 2] });
   const chain = await startUpstream(t);
   for (let i = 0; i < 7; i++)
@@ -207,7 +202,6 @@ test.serial('a redirect on the same host is followed; more than 5 are not', asyn
   const long = await importWith(t, (_req, res) => res.writeHead(302, { location: '/hop0' }).end(), {
     up: chain,
   });
-  if (!long) return;
   t.is(long.status.state, 'failed');
   t.regex(long.status.error ?? '', /^more than 5 redirects from /);
   t.deepEqual(long.files, []);
@@ -225,7 +219,6 @@ test.serial('https never redirects to http, even on the same host', async (t) =>
     up,
     certsDirs: [path.join(dir, 'certs.d')],
   });
-  if (!r) return;
   t.is(r.status.state, 'failed');
   t.is(r.status.error, `redirect from ${up.base}${sigPath(2)} to ${target} drops https: not followed`);
   t.deepEqual(r.files, []);

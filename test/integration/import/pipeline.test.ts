@@ -1,11 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { jobIdFor } from '../../../src/queue/index.js';
 import { REGISTRY, startPipeline } from '../../helpers/pipeline.js';
 import { bytesHandler, startUpstream } from '../../helpers/upstream.js';
 import { readVector } from '../../helpers/vectors.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ redis: true });
 
 const HEX = '9'.repeat(64);
 const IMAGE = { registry: REGISTRY, repository: 'ns/app', digest: `sha256:${HEX}` };
@@ -34,7 +36,6 @@ test('an import stores every signature byte-exact with provenance, in upstream o
   up.routes.set(sigPath(1), bytesHandler(SIG1));
   up.routes.set(sigPath(2), bytesHandler(SIG2));
   const p = await startPipeline(t, { upstreamBase: up.base });
-  if (!p) return;
   const { id } = await p.producer.enqueue(IMAGE);
   t.is(id, jobIdFor(IMAGE));
   const status = await finished(p, id);
@@ -65,7 +66,6 @@ test('a resync merges: only new signatures are appended, indices never move', as
   const up = await startUpstream(t);
   up.routes.set(sigPath(1), bytesHandler(SIG1));
   const p = await startPipeline(t, { upstreamBase: up.base });
-  if (!p) return;
   await finished(p, (await p.producer.enqueue(IMAGE)).id);
   up.routes.set(sigPath(2), bytesHandler(SIG2));
   up.routes.set(sigPath(3), bytesHandler(SIG3));
@@ -86,7 +86,6 @@ test('500 then success: the job is retried and completes', async (t) => {
     ++calls === 1 ? res.writeHead(500).end() : bytesHandler(SIG1)(req, res),
   );
   const p = await startPipeline(t, { upstreamBase: up.base });
-  if (!p) return;
   const status = await finished(p, (await p.producer.enqueue(IMAGE)).id);
   t.is(status.state, 'completed');
   t.is(status.attempts, 2);
@@ -98,7 +97,6 @@ test('a non-retryable error (403) fails the job at once and stores nothing', asy
   const up = await startUpstream(t);
   up.routes.set(sigPath(1), (_req, res) => res.writeHead(403).end());
   const p = await startPipeline(t, { upstreamBase: up.base });
-  if (!p) return;
   const status = await finished(p, (await p.producer.enqueue(IMAGE)).id);
   t.is(status.state, 'failed');
   t.is(status.attempts, 1);
@@ -111,7 +109,6 @@ test('403 is the end of the list for hosts configured so', async (t) => {
   up.routes.set(sigPath(1), bytesHandler(SIG1));
   up.routes.set(sigPath(2), (_req, res) => res.writeHead(403).end());
   const p = await startPipeline(t, { upstreamBase: up.base, treat403AsMissing: [new URL(up.base).host] });
-  if (!p) return;
   const status = await finished(p, (await p.producer.enqueue(IMAGE)).id);
   t.like(status.result, { fetched: 1, endedBy: 'forbidden-as-missing' });
 });
@@ -121,7 +118,6 @@ test('an HTML soft-404 never reaches the store', async (t) => {
   up.routes.set(sigPath(1), bytesHandler(SIG1));
   up.routes.set(sigPath(2), bytesHandler(Buffer.from('<!DOCTYPE html><p>not found</p>')));
   const p = await startPipeline(t, { upstreamBase: up.base });
-  if (!p) return;
   const status = await finished(p, (await p.producer.enqueue(IMAGE)).id);
   t.like(status.result, { fetched: 1, endedBy: 'soft-404' });
   t.is((await p.store.list(IMAGE)).length, 1);
@@ -130,7 +126,6 @@ test('an HTML soft-404 never reaches the store', async (t) => {
 test('an image imported without signatures is re-checked and picks them up later', async (t) => {
   const up = await startUpstream(t);
   const p = await startPipeline(t, { upstreamBase: up.base, recheckDelaysMs: [500, 500, 500] });
-  if (!p) return;
   await p.producer.enqueue(IMAGE);
   await waitFor('the first import to look', () => up.requests.includes(sigPath(1)));
   t.is((await p.store.list(IMAGE)).length, 0);
@@ -146,10 +141,13 @@ test('an image imported without signatures is re-checked and picks them up later
 
 test('a burst of notifications for one image is one job', async (t) => {
   const up = await startUpstream(t);
-  up.routes.set(sigPath(1), (req, res) => setTimeout(() => bytesHandler(SIG1)(req, res), 200));
+  let answer!: () => void;
+  const burstDone = new Promise<void>((r) => (answer = r));
+  // The upstream answers only after the burst: the job is pending or running throughout it.
+  up.routes.set(sigPath(1), (req, res) => void burstDone.then(() => bytesHandler(SIG1)(req, res)));
   const p = await startPipeline(t, { upstreamBase: up.base });
-  if (!p) return;
   const results = await Promise.all(Array.from({ length: 10 }, () => p.producer.enqueue(IMAGE)));
+  answer();
   t.is(results.filter((r) => !r.deduplicated).length, 1);
   await finished(p, jobIdFor(IMAGE));
   t.is(up.requests.filter((r) => r === sigPath(1)).length, 1);

@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { CLI_ARGS, sigmirrorAsync } from '../../helpers/cli.js';
 import { REGISTRY } from '../../helpers/pipeline.js';
 import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
@@ -13,6 +14,8 @@ import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { bytesHandler, startUpstream, type Upstream } from '../../helpers/upstream.js';
 import { readVector } from '../../helpers/vectors.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ redis: true });
 
 const HEX = '5'.repeat(64);
 const REF = `${REGISTRY}/team/app@sha256:${HEX}`;
@@ -35,7 +38,6 @@ async function slowUpstream(t: ExecutionContext, delayMs: number): Promise<Upstr
 
 async function setup(t: ExecutionContext, upstream: string, extraConfig = '') {
   const prefix = await redisPrefix(t);
-  if (!prefix) return undefined;
   const dir = await tempDir(t);
   await writeTree(dir, {
     'rd/up.yaml': `docker:\n  ${REGISTRY}:\n    lookaside: ${upstream}\n`,
@@ -71,7 +73,6 @@ test('a worker killed mid-import loses nothing: another one completes the job', 
   t.timeout(90_000);
   const up = await slowUpstream(t, 400);
   const s = await setup(t, up.base);
-  if (!s) return;
   const a = worker(t, s.config);
   await waitFor('worker A', () => a.log().includes('sigmirror is running'), 20_000);
   const queued = await sigmirrorAsync(['import', REF, '--config', s.config]);
@@ -100,7 +101,6 @@ test('SIGTERM lets the in-flight import finish before the worker exits', async (
   t.timeout(60_000);
   const up = await slowUpstream(t, 300);
   const s = await setup(t, up.base);
-  if (!s) return;
   const a = worker(t, s.config);
   await waitFor('worker', () => a.log().includes('sigmirror is running'), 20_000);
   t.is((await sigmirrorAsync(['import', REF, '--config', s.config])).code, 0);
@@ -115,7 +115,6 @@ test('import rejects tag references and reports failed jobs with exit 1', async 
   const up = await startUpstream(t);
   up.routes.set(sigPath(1), (_req, res) => res.writeHead(403).end());
   const s = await setup(t, up.base);
-  if (!s) return;
   const tag = await sigmirrorAsync(['import', `${REGISTRY}/team/app:v1`, '--config', s.config]);
   t.is(tag.code, 2);
   t.is(
@@ -134,7 +133,6 @@ test('a worker with worker.statusPort serves /healthz, /readyz and its own impor
   t.timeout(60_000);
   const up = await slowUpstream(t, 0);
   const s = await setup(t, up.base, 'worker:\n  statusPort: 0\n');
-  if (!s) return;
   const a = worker(t, s.config);
   await waitFor('the status endpoint', () => a.log().includes('worker status endpoint listening'), 20_000);
   const address = /"address":"([^"]+)","msg":"worker status endpoint listening"/.exec(a.log())?.[1];

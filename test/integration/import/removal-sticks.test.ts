@@ -7,11 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import test from 'ava';
 import { sigmirrorAsync } from '../../helpers/cli.js';
 import { startDaemonProcess } from '../../helpers/daemon.js';
 import { syntheticSignature } from '../../helpers/synthetic-signature.js';
 import { startUpstream } from '../../helpers/upstream.js';
+import { needs } from '../../helpers/needs.js';
+
+const test = await needs({ redis: true });
 
 const REGISTRY = 'registry.example.com';
 const DIGEST = `sha256:${createHash('sha256').update('removal-sticks').digest('hex')}`;

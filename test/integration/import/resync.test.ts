@@ -1,4 +1,4 @@
-import test from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { pino } from 'pino';
 import { jobIdFor } from '../../../src/queue/index.js';
 import { startResync, sweep } from '../../../workers/resync.js';
@@ -7,6 +7,8 @@ import { TEST_REDIS_URL } from '../../helpers/redis.js';
 import { bytesHandler, startUpstream } from '../../helpers/upstream.js';
 import { readVector } from '../../helpers/vectors.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ redis: true });
 
 const SIG1 = readVector('containers-image/image.signature');
 const SIG2 = readVector('containers-image/no-optional-fields.signature');
@@ -21,7 +23,6 @@ test('the periodic resync picks up signatures a publisher added to known images 
   const up = await startUpstream(t);
   for (const n of [1, 2]) up.routes.set(sigPath(n, 1), bytesHandler(SIG1));
   const p = await startPipeline(t, { upstreamBase: up.base });
-  if (!p) return;
   for (const n of [1, 2]) await p.producer.enqueue(image(n));
   await waitFor(
     'first imports',
@@ -53,7 +54,6 @@ test('the periodic resync picks up signatures a publisher added to known images 
 test('a sweep spaces the images of one upstream host', async (t) => {
   const up = await startUpstream(t);
   const p = await startPipeline(t, { upstreamBase: up.base });
-  if (!p) return;
   await p.worker.worker.pause();
   for (const n of [1, 2, 3]) await p.store.append(image(n), [{ bytes: SIG1 }], { origin: 'import' });
   const r = await sweep({

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
 import { bearer } from '../../helpers/api.js';
 import { startDaemonProcess } from '../../helpers/daemon.js';
 import { syntheticSignature } from '../../helpers/synthetic-signature.js';
@@ -17,6 +17,9 @@ import { startTinyproxy } from '../../helpers/tinyproxy.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { makeCertificates, startUpstream } from '../../helpers/upstream.js';
 import { waitFor } from '../../helpers/wait.js';
+import { needs } from '../../helpers/needs.js';
+
+const test = await needs({ redis: true, tools: ['tinyproxy'] });
 
 const REGISTRY = 'registry.example.com';
 const DIGEST = `sha256:${createHash('sha256').update('rhel-master').digest('hex')}`;

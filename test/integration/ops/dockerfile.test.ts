@@ -18,6 +18,9 @@ import { freePort } from '../../helpers/ports.js';
 import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { exitWithin, spawnDaemon, underRoot, waitReady } from './replay.js';
+import { needs } from '../../helpers/needs.js';
+
+const redisTest = await needs({ redis: true });
 
 const CONTEXT = new URL('../../../', import.meta.url).pathname;
 
@@ -187,48 +190,50 @@ test('config/docker.yaml passes the daemon config schema and fits the image', (t
   t.regex(dockerfile, /^EXPOSE 8080$/m);
 });
 
-test('the Dockerfile replayed builds an image whose entrypoint serves /readyz and passes its HEALTHCHECK', async (t) => {
-  t.timeout(120_000);
-  const prefix = await redisPrefix(t);
-  if (!prefix) return;
-  const root = await tempDir(t, 'sigmirror-docker-');
-  const image = build(root);
-  t.not(image.user, 'root');
-  t.deepEqual(image.json.VOLUME, ['/var/lib/sigmirror', '/etc/sigmirror']);
-  t.true(existsSync(path.join(image.root, 'usr/local/bin/sigmirror')), 'sigmirror on the PATH');
-  // The container's absolute paths in its config lie under the replay's root here.
-  const config = path.join(image.root, 'etc/sigmirror/sigmirror.yaml');
-  writeFileSync(config, underRoot(image.root, readFileSync(config, 'utf8')));
+redisTest(
+  'the Dockerfile replayed builds an image whose entrypoint serves /readyz and passes its HEALTHCHECK',
+  async (t) => {
+    t.timeout(120_000);
+    const prefix = await redisPrefix(t);
+    const root = await tempDir(t, 'sigmirror-docker-');
+    const image = build(root);
+    t.not(image.user, 'root');
+    t.deepEqual(image.json.VOLUME, ['/var/lib/sigmirror', '/etc/sigmirror']);
+    t.true(existsSync(path.join(image.root, 'usr/local/bin/sigmirror')), 'sigmirror on the PATH');
+    // The container's absolute paths in its config lie under the replay's root here.
+    const config = path.join(image.root, 'etc/sigmirror/sigmirror.yaml');
+    writeFileSync(config, underRoot(image.root, readFileSync(config, 'utf8')));
 
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    ...Object.fromEntries(Object.entries(image.env).map(([k, v]) => [k, underRoot(image.root, v)])),
-    SIGMIRROR_REDIS_URL: TEST_REDIS_URL,
-    SIGMIRROR_REDIS_PREFIX: prefix,
-    SIGMIRROR_LISTEN_HOST: '127.0.0.1',
-    SIGMIRROR_LISTEN_PORT: String(port),
-  };
-  const argv = [...(image.json.ENTRYPOINT as string[]), ...(image.json.CMD as string[])].map((a) =>
-    a === 'node' ? process.execPath : underRoot(image.root, a),
-  );
-  const daemon = spawnDaemon(t, argv, { cwd: path.join(image.root, image.workdir), env });
-  const ready = await waitReady(daemon, `http://127.0.0.1:${port}/readyz`);
-  t.deepEqual(await ready.json(), {
-    status: 'ready',
-    checks: { redis: 'ok', registries: 'ok', store: 'ok' },
-  });
-  t.like(
-    daemon.lines().find((l) => l.msg === 'registries.d configuration applied'),
-    { scopes: 2 },
-  );
-  const [healthBinary, ...healthArgs] = image.json.HEALTHCHECK as string[];
-  t.is(healthBinary, 'node');
-  execFileSync(process.execPath, healthArgs, { env, timeout: 5_000 }); // throws unless it exits 0
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      ...Object.fromEntries(Object.entries(image.env).map(([k, v]) => [k, underRoot(image.root, v)])),
+      SIGMIRROR_REDIS_URL: TEST_REDIS_URL,
+      SIGMIRROR_REDIS_PREFIX: prefix,
+      SIGMIRROR_LISTEN_HOST: '127.0.0.1',
+      SIGMIRROR_LISTEN_PORT: String(port),
+    };
+    const argv = [...(image.json.ENTRYPOINT as string[]), ...(image.json.CMD as string[])].map((a) =>
+      a === 'node' ? process.execPath : underRoot(image.root, a),
+    );
+    const daemon = spawnDaemon(t, argv, { cwd: path.join(image.root, image.workdir), env });
+    const ready = await waitReady(daemon, `http://127.0.0.1:${port}/readyz`);
+    t.deepEqual(await ready.json(), {
+      status: 'ready',
+      checks: { redis: 'ok', registries: 'ok', store: 'ok' },
+    });
+    t.like(
+      daemon.lines().find((l) => l.msg === 'registries.d configuration applied'),
+      { scopes: 2 },
+    );
+    const [healthBinary, ...healthArgs] = image.json.HEALTHCHECK as string[];
+    t.is(healthBinary, 'node');
+    execFileSync(process.execPath, healthArgs, { env, timeout: 5_000 }); // throws unless it exits 0
 
-  daemon.child.kill('SIGTERM'); // docker stop
-  t.deepEqual(await exitWithin(daemon, 10_000), { code: 0, signal: null });
-  t.throws(() => execFileSync(process.execPath, healthArgs, { env, timeout: 5_000, stdio: 'ignore' }), {
-    message: /Command failed/,
-  });
-});
+    daemon.child.kill('SIGTERM'); // docker stop
+    t.deepEqual(await exitWithin(daemon, 10_000), { code: 0, signal: null });
+    t.throws(() => execFileSync(process.execPath, healthArgs, { env, timeout: 5_000, stdio: 'ignore' }), {
+      message: /Command failed/,
+    });
+  },
+);

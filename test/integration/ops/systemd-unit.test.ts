@@ -15,6 +15,9 @@ import { TEST_REDIS_URL, redisPrefix } from '../../helpers/redis.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
 import { exitWithin, spawnDaemon, underRoot, waitReady } from './replay.js';
+import { needs } from '../../helpers/needs.js';
+
+const redisTest = await needs({ redis: true });
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 /** Where docs/install.md installs the program; the units' ExecStart names it. */
@@ -190,58 +193,62 @@ test('both units are hardened alike and differ only in what they run', (t) => {
   t.deepEqual(rest(worker), rest(serve));
 });
 
-test('sigmirror.service: ExecStart serves /readyz, ExecReload reloads, SIGTERM exits 0 within TimeoutStopSec', async (t) => {
-  t.timeout(90_000);
-  const prefix = await redisPrefix(t);
-  if (!prefix) return;
-  const unit = unitFile('sigmirror.service');
-  const { root, port } = await provision(t, unit, prefix);
-  const { argv, env, cwd } = execStart(unit, root);
-  t.true(existsSync(BUILT_CLI), `${BUILT_CLI} exists (npm run build)`);
-  const daemon = spawnDaemon(t, argv, { cwd, env });
-  const ready = await waitReady(daemon, `http://127.0.0.1:${port}/readyz`);
-  t.deepEqual(await ready.json(), {
-    status: 'ready',
-    checks: { redis: 'ok', registries: 'ok', store: 'ok' },
-  });
-  t.like(
-    daemon.lines().find((l) => l.msg === 'configuration loaded'),
-    { config: path.join(root, 'etc/sigmirror/sigmirror.yaml') },
-  );
-  t.like(
-    daemon.lines().find((l) => l.msg === 'tokens loaded'),
-    { file: path.join(root, 'etc/sigmirror/tokens.yaml'), tokens: 3 },
-  );
-  t.true(existsSync(path.join(root, 'var/lib/sigmirror/store')), 'the store is in the state directory');
+redisTest(
+  'sigmirror.service: ExecStart serves /readyz, ExecReload reloads, SIGTERM exits 0 within TimeoutStopSec',
+  async (t) => {
+    t.timeout(90_000);
+    const prefix = await redisPrefix(t);
+    const unit = unitFile('sigmirror.service');
+    const { root, port } = await provision(t, unit, prefix);
+    const { argv, env, cwd } = execStart(unit, root);
+    t.true(existsSync(BUILT_CLI), `${BUILT_CLI} exists (npm run build)`);
+    const daemon = spawnDaemon(t, argv, { cwd, env });
+    const ready = await waitReady(daemon, `http://127.0.0.1:${port}/readyz`);
+    t.deepEqual(await ready.json(), {
+      status: 'ready',
+      checks: { redis: 'ok', registries: 'ok', store: 'ok' },
+    });
+    t.like(
+      daemon.lines().find((l) => l.msg === 'configuration loaded'),
+      { config: path.join(root, 'etc/sigmirror/sigmirror.yaml') },
+    );
+    t.like(
+      daemon.lines().find((l) => l.msg === 'tokens loaded'),
+      { file: path.join(root, 'etc/sigmirror/tokens.yaml'), tokens: 3 },
+    );
+    t.true(existsSync(path.join(root, 'var/lib/sigmirror/store')), 'the store is in the state directory');
 
-  daemon.child.kill(reloadSignal(unit));
-  await waitFor('the reload', () => daemon.lines().some((l) => l.msg === 'tokens reloaded'), 10_000);
-  t.truthy(daemon.lines().find((l) => l.msg === 'SIGHUP: reloading registries.d and tokens'));
-  t.is((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
-  t.is(daemon.child.exitCode, null);
+    daemon.child.kill(reloadSignal(unit));
+    await waitFor('the reload', () => daemon.lines().some((l) => l.msg === 'tokens reloaded'), 10_000);
+    t.truthy(daemon.lines().find((l) => l.msg === 'SIGHUP: reloading registries.d and tokens'));
+    t.is((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+    t.is(daemon.child.exitCode, null);
 
-  daemon.child.kill('SIGTERM'); // KillSignal= default; KillMode=mixed sends it to the main process only
-  t.deepEqual(await exitWithin(daemon, timespanMs(one(unit, 'TimeoutStopSec'))), { code: 0, signal: null });
-  t.truthy(daemon.lines().find((l) => l.msg === 'stopped'));
-});
+    daemon.child.kill('SIGTERM'); // KillSignal= default; KillMode=mixed sends it to the main process only
+    t.deepEqual(await exitWithin(daemon, timespanMs(one(unit, 'TimeoutStopSec'))), { code: 0, signal: null });
+    t.truthy(daemon.lines().find((l) => l.msg === 'stopped'));
+  },
+);
 
-test('sigmirror-worker.service: ExecStart runs workers without the API, reloads, stops with 0', async (t) => {
-  t.timeout(90_000);
-  const prefix = await redisPrefix(t);
-  if (!prefix) return;
-  const unit = unitFile('sigmirror-worker.service');
-  const { root, port } = await provision(t, unit, prefix);
-  const { argv, env, cwd } = execStart(unit, root);
-  const daemon = spawnDaemon(t, argv, { cwd, env });
-  const running = await waitFor(
-    'the workers',
-    () => daemon.lines().find((l) => l.msg === 'sigmirror is running'),
-    30_000,
-  );
-  t.like(running, { workers: true, api: null });
-  await t.throwsAsync(fetch(`http://127.0.0.1:${port}/healthz`), undefined, 'no API in a worker');
-  daemon.child.kill(reloadSignal(unit));
-  await waitFor('the reload', () => daemon.lines().some((l) => l.msg === 'tokens reloaded'), 10_000);
-  daemon.child.kill('SIGTERM');
-  t.deepEqual(await exitWithin(daemon, timespanMs(one(unit, 'TimeoutStopSec'))), { code: 0, signal: null });
-});
+redisTest(
+  'sigmirror-worker.service: ExecStart runs workers without the API, reloads, stops with 0',
+  async (t) => {
+    t.timeout(90_000);
+    const prefix = await redisPrefix(t);
+    const unit = unitFile('sigmirror-worker.service');
+    const { root, port } = await provision(t, unit, prefix);
+    const { argv, env, cwd } = execStart(unit, root);
+    const daemon = spawnDaemon(t, argv, { cwd, env });
+    const running = await waitFor(
+      'the workers',
+      () => daemon.lines().find((l) => l.msg === 'sigmirror is running'),
+      30_000,
+    );
+    t.like(running, { workers: true, api: null });
+    await t.throwsAsync(fetch(`http://127.0.0.1:${port}/healthz`), undefined, 'no API in a worker');
+    daemon.child.kill(reloadSignal(unit));
+    await waitFor('the reload', () => daemon.lines().some((l) => l.msg === 'tokens reloaded'), 10_000);
+    daemon.child.kill('SIGTERM');
+    t.deepEqual(await exitWithin(daemon, timespanMs(one(unit, 'TimeoutStopSec'))), { code: 0, signal: null });
+  },
+);

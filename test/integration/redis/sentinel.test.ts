@@ -2,13 +2,15 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { createRedis, redisAnswers } from '../../../src/redis/index.js';
 import { freePort } from '../../helpers/ports.js';
 import { sh } from '../../helpers/real-clients.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { requireTools } from '../../helpers/tools.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ tools: ['redis-cli', 'redis-server'] });
 
 function server(t: ExecutionContext, args: string[]): void {
   const child = spawn('redis-server', args, { stdio: 'ignore' });
@@ -16,7 +18,6 @@ function server(t: ExecutionContext, args: string[]): void {
 }
 
 test('redis+sentinel:// reaches the master the Sentinel names', async (t) => {
-  if (!requireTools(t, 'redis-server', 'redis-cli')) return;
   const dir = await tempDir(t);
   const masterPort = await freePort();
   const sentinelPort = await freePort();

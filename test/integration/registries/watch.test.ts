@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { RegistriesWatcher } from '../../../src/registries/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -16,6 +16,18 @@ async function watcher(t: Parameters<typeof tempDir>[0], dir: string) {
 }
 
 const urlOf = (w: RegistriesWatcher, scope: string) => w.current().config?.scopes.get(scope)?.ns.lookaside;
+
+/** The whole state after a change: exactly these scopes, each from its file, and no error. */
+function assertApplied(t: ExecutionContext, w: RegistriesWatcher, scopes: Record<string, [string, string]>) {
+  const config = w.current().config;
+  t.deepEqual(
+    Object.fromEntries(
+      [...(config?.scopes ?? new Map()).entries()].map(([k, v]) => [k, [v.ns.lookaside, v.file]]),
+    ),
+    scopes,
+  );
+  t.is(w.current().lastError, undefined);
+}
 
 test('create, modify, rename and delete files are applied live', async (t) => {
   const dir = await tempDir(t);
@@ -47,7 +59,7 @@ test('an editor swap-file save (write temp, rename over) is applied', async (t) 
   await rename(path.join(dir, 'a.yaml~'), path.join(dir, 'a.yaml'));
   await unlink(path.join(dir, '.a.yaml.swp'));
   await waitFor('swap save', () => urlOf(w, 'a.io') === 'https://new');
-  t.pass();
+  assertApplied(t, w, { 'a.io': ['https://new', path.join(dir, 'a.yaml')] });
 });
 
 test('a broken edit keeps the last good config; fixing it applies the new one', async (t) => {
@@ -90,7 +102,7 @@ test('a ConfigMap-style ..data symlink flip is applied', async (t) => {
   await rename(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
   await rm(path.join(dir, '..v1'), { recursive: true });
   await waitFor('..data flip', () => urlOf(w, 'a.io') === 'https://v2');
-  t.pass();
+  assertApplied(t, w, { 'a.io': ['https://v2', path.join(dir, 'a.yaml')] });
 });
 
 test('the directory itself replaced by a symlink flip is applied, and later edits too', async (t) => {
@@ -108,7 +120,10 @@ test('the directory itself replaced by a symlink flip is applied, and later edit
   await waitFor('directory flip', () => urlOf(w, 'a.io') === 'https://v2');
   await writeFile(path.join(root, 'v2', 'b.yaml'), scopeFile('b.io', 'https://b'));
   await waitFor('edit after flip', () => urlOf(w, 'b.io') === 'https://b');
-  t.pass();
+  assertApplied(t, w, {
+    'a.io': ['https://v2', path.join(dir, 'a.yaml')],
+    'b.io': ['https://b', path.join(dir, 'b.yaml')],
+  });
 });
 
 test('a directory that appears after start is picked up', async (t) => {
@@ -119,7 +134,7 @@ test('a directory that appears after start is picked up', async (t) => {
   await mkdir(dir);
   await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://late'));
   await waitFor('late directory', () => urlOf(w, 'a.io') === 'https://late');
-  t.pass();
+  assertApplied(t, w, { 'a.io': ['https://late', path.join(dir, 'a.yaml')] });
 });
 
 test('the poll backstop reloads without events', async (t) => {
@@ -128,7 +143,9 @@ test('the poll backstop reloads without events', async (t) => {
   t.teardown(() => w.close());
   await w.start();
   await (w as unknown as { watcher: { close(): Promise<void> } }).watcher.close(); // lose every event
+  const reloads = w.current().reloads;
   await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://polled'));
   await waitFor('poll', () => urlOf(w, 'a.io') === 'https://polled');
-  t.pass();
+  assertApplied(t, w, { 'a.io': ['https://polled', path.join(dir, 'a.yaml')] });
+  t.true(w.current().reloads > reloads);
 });

@@ -6,7 +6,8 @@
  */
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import type { ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { bearer } from '../../helpers/api.js';
 import { sigmirrorAsync } from '../../helpers/cli.js';
 import { configMapShape } from '../../helpers/kube-shapes.js';
@@ -14,9 +15,11 @@ import { sh } from '../../helpers/real-clients.js';
 import { RELEASE_STORE_PATH, startReleaseMirror } from '../../helpers/release-mirror.js';
 import { startReleaseStack } from '../../helpers/release-stack.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { requireTools } from '../../helpers/tools.js';
 import { waitFor } from '../../helpers/wait.js';
 import { releaseKey } from '../../../src/store/index.js';
+
+const withKubectl = await needs({ redis: true, tools: ['kubectl'] });
+const test = await needs({ redis: true });
 
 const FIXTURES = new URL('../../fixtures/releases/', import.meta.url).pathname;
 const fixture = (name: string) => readFile(path.join(FIXTURES, name));
@@ -39,12 +42,10 @@ async function mirrorOf(t: ExecutionContext) {
   return startReleaseMirror(t, root);
 }
 
-test('release import --wait, list, verify --save and configmap files kubectl reads', async (t) => {
+withKubectl('release import --wait, list, verify --save and configmap files kubectl reads', async (t) => {
   t.timeout(120_000);
-  if (!requireTools(t, 'kubectl')) return;
   const mirror = await mirrorOf(t);
   const stack = await startReleaseStack(t, { signatureStores: [mirror.storeUrl] });
-  if (!stack) return;
   const cli = (...args: string[]) => sigmirrorAsync([...args, '--config', stack.configFile]);
 
   const bad = await cli('release', 'import', 'quay.io/openshift-release-dev/ocp-release:4.15.0-x86_64');
@@ -166,7 +167,6 @@ test('release.repositories: importing a release image imports its release signat
     signatureStores: [mirror.storeUrl],
     repositories: ['quay.io/openshift-release-dev/ocp-release'],
   });
-  if (!stack) return;
   const res = await fetch(`${stack.base}/v1/imports`, {
     method: 'POST',
     headers: { ...bearer('importer'), 'content-type': 'application/json' },

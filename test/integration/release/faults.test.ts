@@ -16,37 +16,47 @@ import { startReleaseStack } from '../../helpers/release-stack.js';
 import { serveApp } from '../../helpers/http.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
+import { needs } from '../../helpers/needs.js';
+
+const redisTest = await needs({ redis: true });
 
 const FIXTURES = new URL('../../fixtures/releases/', import.meta.url).pathname;
 const HEX = '2352c020dacb945a96cf665e553644f3a3c39341b636a4d9ef1653944fd9de1f';
 const DIGEST = `sha256:${HEX}`;
 
-test('an object store answering 403 for missing keys: passed over up to index 9, then the end', async (t) => {
-  const root = await tempDir(t);
-  const dir = `${RELEASE_STORE_PATH}/sha256=${HEX}`;
-  await mkdir(path.join(root, dir), { recursive: true });
-  await copyFile(path.join(FIXTURES, 'oc-mirror-sig-2352c020.bin'), path.join(root, dir, 'signature-1'));
-  const forbidden = Array.from({ length: 30 }, (_, i) => `${dir}/signature-${i + 2}`);
-  const mirror = await startReleaseMirror(t, root, { forbidden });
-  const stack = await startReleaseStack(t, { signatureStores: [mirror.storeUrl] });
-  if (!stack) return;
-  const job = await stack.producer.enqueue(releaseKey(DIGEST));
-  const status = await waitFor('the import', async () => {
-    const s = await stack.producer.status(job.id);
-    return s?.state === 'completed' || s?.state === 'failed' ? s : undefined;
-  });
-  t.is(status.state, 'completed', status.error);
-  const result = status.result as { fetched: number; skipped: number[]; endedBy: string; warnings: string[] };
-  t.like(result, { fetched: 1, skipped: [2, 3, 4, 5, 6, 7, 8], endedBy: 'forbidden-as-missing' });
-  t.deepEqual(
-    mirror.requests,
-    Array.from({ length: 9 }, (_, i) => `${dir}/signature-${i + 1}`),
-  );
-  t.regex(
-    result.warnings.at(-1)!,
-    /signature-9: taken as the end of the list \(beyond the CVO's 9 indices\)$/,
-  );
-});
+redisTest(
+  'an object store answering 403 for missing keys: passed over up to index 9, then the end',
+  async (t) => {
+    const root = await tempDir(t);
+    const dir = `${RELEASE_STORE_PATH}/sha256=${HEX}`;
+    await mkdir(path.join(root, dir), { recursive: true });
+    await copyFile(path.join(FIXTURES, 'oc-mirror-sig-2352c020.bin'), path.join(root, dir, 'signature-1'));
+    const forbidden = Array.from({ length: 30 }, (_, i) => `${dir}/signature-${i + 2}`);
+    const mirror = await startReleaseMirror(t, root, { forbidden });
+    const stack = await startReleaseStack(t, { signatureStores: [mirror.storeUrl] });
+    const job = await stack.producer.enqueue(releaseKey(DIGEST));
+    const status = await waitFor('the import', async () => {
+      const s = await stack.producer.status(job.id);
+      return s?.state === 'completed' || s?.state === 'failed' ? s : undefined;
+    });
+    t.is(status.state, 'completed', status.error);
+    const result = status.result as {
+      fetched: number;
+      skipped: number[];
+      endedBy: string;
+      warnings: string[];
+    };
+    t.like(result, { fetched: 1, skipped: [2, 3, 4, 5, 6, 7, 8], endedBy: 'forbidden-as-missing' });
+    t.deepEqual(
+      mirror.requests,
+      Array.from({ length: 9 }, (_, i) => `${dir}/signature-${i + 1}`),
+    );
+    t.regex(
+      result.warnings.at(-1)!,
+      /signature-9: taken as the end of the list \(beyond the CVO's 9 indices\)$/,
+    );
+  },
+);
 
 async function serve(t: Parameters<typeof tempDir>[0], handler: ReturnType<typeof releaseMirrorHandler>) {
   const app = Object.assign(new Koa(), { rawHandlers: [[RELEASE_MIRROR_PREFIX, handler]] as const });

@@ -7,7 +7,8 @@
  */
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import type { ExecutionContext } from 'ava';
+import { needs } from '../../helpers/needs.js';
 import { pino } from 'pino';
 import { parse } from 'yaml';
 import { sweep } from '../../../workers/resync.js';
@@ -18,6 +19,8 @@ import { startReleaseStack } from '../../helpers/release-stack.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { startStaticUpstream } from '../../helpers/upstream.js';
 import { waitFor } from '../../helpers/wait.js';
+
+const test = await needs({ redis: true });
 
 const FIXTURES = new URL('../../fixtures/releases/', import.meta.url).pathname;
 const fixture = (name: string) => readFile(path.join(FIXTURES, name));
@@ -96,7 +99,6 @@ for (const backend of ['fs', 'redis'] as const) {
     t.timeout(90_000);
     const { root, mirror, stores } = await layOutMirror(t);
     const stack = await startReleaseStack(t, { signatureStores: stores, backend });
-    if (!stack) return;
     const results = await importAll(t, stack.base, [
       A,
       `quay.io/openshift-release-dev/ocp-release:4.15.0-x86_64@${B}`,

@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import test, { type ExecutionContext } from 'ava';
+import { type ExecutionContext } from 'ava';
 import { BUILT_CLI, sigmirrorAsync } from '../../helpers/cli.js';
 import {
   enqueueAll,
@@ -27,8 +27,10 @@ import {
 import { freePort } from '../../helpers/ports.js';
 import { sh } from '../../helpers/real-clients.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
-import { requireTools } from '../../helpers/tools.js';
 import { waitFor } from '../../helpers/wait.js';
+import { needs } from '../../helpers/needs.js';
+
+const test = await needs({ redis: true, tools: ['redis-server', 'redis-cli'] });
 
 const IMAGES = 1_000;
 const KILLS = 5;
@@ -87,7 +89,6 @@ function random(seed: number): () => number {
 }
 
 test(`${IMAGES} images, ${KILLS} SIGKILLs and a Redis loss: the store equals the upstream, no temp file is left, import --wait ends in ${WAIT_BOUND_MS / 1000} s`, async (t) => {
-  if (!requireTools(t, 'redis-server', 'redis-cli')) return;
   t.timeout(300_000);
   const seed = Number(process.env.SIGMIRROR_TEST_SEED ?? Date.now() % 100_000);
   t.log(`seed ${seed}`);

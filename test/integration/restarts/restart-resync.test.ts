@@ -8,7 +8,6 @@
  */
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import test from 'ava';
 import { pino } from 'pino';
 import { ImportProducer } from '../../../src/queue/index.js';
 import { RegistriesWatcher } from '../../../src/registries/index.js';
@@ -19,6 +18,9 @@ import { FAULT_REGISTRY, imageDigest, jobCounts } from '../../helpers/faults.js'
 import { TEST_REDIS_URL } from '../../helpers/redis.js';
 import { startUpstream } from '../../helpers/upstream.js';
 import { waitFor } from '../../helpers/wait.js';
+import { needs } from '../../helpers/needs.js';
+
+const test = await needs({ redis: true });
 
 const KNOWN = 10_000;
 const MINUTE = 60_000;

@@ -1,6 +1,8 @@
+import os from 'node:os';
 import test from 'ava';
 import { parseNormalizedReference } from '../../../src/reference/index.js';
 import {
+  builtinLookaside,
   lookasideFor,
   resolveReference,
   signatureBaseFor,
@@ -69,6 +71,8 @@ const rules = config(
     'quay.io/ns': { lookaside: 'QUAY-NS', 'sigstore-staging': 'QUAY-NS-SS' },
     'quay.io': { sigstore: 'QUAY', 'lookaside-staging': 'QUAY-LS', 'sigstore-staging': 'QUAY-SS' },
     'deep.example.org/a/b/c/d/e': { lookaside: 'DEEP' },
+    // Both keys set, sigstore written first: precedence must not follow key order.
+    'both.example.net': { sigstore: 'BOTH-SIGSTORE', lookaside: 'BOTH-LOOKASIDE' },
   },
   { lookaside: 'DEFAULT', 'lookaside-staging': 'DEFAULT-STAGING' },
 );
@@ -97,6 +101,8 @@ const ruleRows: Array<[string, string, string, string]> = [
   ['staging: sigstore-staging before lookaside', 'quay.io/ns/other', 'write', 'QUAY-NS-SS'],
   ['staging: lookaside-staging before sigstore-staging', 'quay.io/x', 'write', 'QUAY-LS'],
   ['legacy: sigstore is read when no lookaside', 'quay.io/x', 'read', 'QUAY'],
+  ['precedence: lookaside before sigstore for reading', 'both.example.net/x', 'read', 'BOTH-LOOKASIDE'],
+  ['precedence: lookaside before sigstore for writing', 'both.example.net/x', 'write', 'BOTH-LOOKASIDE'],
   ['nested namespaces: deepest parent', 'deep.example.org/a/b/c/d/e/f/g:1', 'read', 'DEEP'],
   ['nested namespaces: a sibling is not a parent', 'deep.example.org/a/b/c/d/ee', 'read', 'DEFAULT'],
   ['default-docker staging for writing', 'nowhere.test/x', 'write', 'DEFAULT-STAGING'],
@@ -180,4 +186,10 @@ test('resolution: read and write may come from different scopes', (t) => {
       'Unsupported scheme when reading signature from STAGING-ONLY',
     ],
   });
+});
+
+test("the built-in lookaside is containers/image's: the system store for root, the user's store otherwise", (t) => {
+  t.is(builtinLookaside(0, '/home/u'), 'file:///var/lib/containers/sigstore');
+  t.is(builtinLookaside(1000, '/home/u'), 'file:///home/u/.local/share/containers/sigstore');
+  t.is(builtinLookaside(), builtinLookaside(process.getuid?.() ?? 0, os.homedir()));
 });

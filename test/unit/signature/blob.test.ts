@@ -120,3 +120,58 @@ test('no input makes the check or the description throw', (t) => {
   );
   t.pass('3,000 generated blobs, no throw');
 });
+
+/** A new-format packet (RFC 9580 §4.2.1) with a one-octet length. */
+const pkt = (tag: number, body: number[] | Buffer): Buffer =>
+  Buffer.concat([Buffer.from([0xc0 | tag, body.length]), Buffer.from(body)]);
+const LITERAL = pkt(11, [0x62, 0, 0, 0, 0, 0]); // binary, no name, no date, no data: 6 bytes
+const SIGNATURE = pkt(2, [4, 0, 0, 0]);
+/** Uncompressed compressed-data packets (algorithm 0) nested `depth` deep around `inner`. */
+const nested = (depth: number, inner: Buffer): Buffer =>
+  depth === 0 ? inner : pkt(8, Buffer.concat([Buffer.from([0]), nested(depth - 1, inner)]));
+const problem = (...packets: Buffer[]) => {
+  const blob = asSignatureBlob(Buffer.concat(packets));
+  return blob.ok ? 'ok' : blob.problem;
+};
+
+test('packet by packet: literal data, signatures, one-pass and marker packets are checked exactly', (t) => {
+  t.is(problem(LITERAL, SIGNATURE), 'ok');
+  t.is(problem(SIGNATURE), 'an OpenPGP message without literal data');
+  t.is(problem(LITERAL), 'an OpenPGP message without a signature packet');
+  // A literal packet's minimum is 6 bytes plus its name; one byte less is malformed.
+  t.is(problem(pkt(11, [0x62, 2, 0x61, 0x62, 0, 0, 0, 0]), SIGNATURE), 'ok');
+  t.is(
+    problem(pkt(11, [0x62, 0, 0, 0, 0]), SIGNATURE),
+    'malformed OpenPGP message: malformed literal data packet',
+  );
+  t.is(
+    problem(pkt(11, [0x62, 3, 0x61, 0x62, 0, 0, 0, 0]), SIGNATURE),
+    'malformed OpenPGP message: malformed literal data packet',
+  );
+  // Too short to hold even the name length (6 + undefined is NaN: the minimum alone decides).
+  t.is(problem(pkt(11, [0x62]), SIGNATURE), 'malformed OpenPGP message: malformed literal data packet');
+  // One-pass packets: versions 3 and 6 only, and never counted as a signature.
+  for (const v of [3, 6]) t.is(problem(pkt(4, [v, 0, 0, 0]), LITERAL, SIGNATURE), 'ok', `one-pass v${v}`);
+  t.is(
+    problem(pkt(4, [5, 0, 0, 0]), LITERAL, SIGNATURE),
+    'malformed OpenPGP message: one-pass signature packet version 5',
+  );
+  t.is(problem(pkt(4, [3, 0, 0, 0]), LITERAL), 'an OpenPGP message without a signature packet');
+  t.is(problem(pkt(10, Buffer.from('PGP')), LITERAL, SIGNATURE), 'ok'); // a marker packet is ignored
+});
+
+test('compressed packets: nested up to 4 deep pass, 5 do not; an empty one is malformed', (t) => {
+  t.is(problem(nested(4, Buffer.concat([LITERAL, SIGNATURE]))), 'ok');
+  t.is(
+    problem(nested(5, Buffer.concat([LITERAL, SIGNATURE]))),
+    'malformed OpenPGP message: compressed packets nested too deep',
+  );
+  t.is(problem(pkt(8, [0]), LITERAL, SIGNATURE), 'malformed OpenPGP message: empty compressed packet');
+});
+
+test('a first byte that is no packet header is named in two hex digits', (t) => {
+  t.deepEqual(asSignatureBlob(Buffer.from([0x05, 0xff])), {
+    ok: false,
+    problem: 'not an OpenPGP message (starts with 0x05)',
+  });
+});

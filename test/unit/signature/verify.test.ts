@@ -196,3 +196,25 @@ test('manifest digests: exact bytes; schema1 without its JWS signatures; invalid
     message: 'error unmarshalling signatures: a number is not a list of JWS signatures',
   });
 });
+
+test('the digest is compared over its full length: a difference in any one character rejects', async (t) => {
+  const signature = readVector('containers-image/image.signature');
+  const r = await rules('containers-image/pubring.gpg', 'docker.io/testing/manifest');
+  t.like(await verifySignature(signature, r), { verdict: 'accepted' });
+  const hex = IMAGE_DIGEST.slice('sha256:'.length);
+  // First, middle and last hex characters, and the algorithm name.
+  const changed = [0, 31, 63].map(
+    (i) => `sha256:${hex.slice(0, i)}${hex[i] === '0' ? '1' : '0'}${hex.slice(i + 1)}`,
+  );
+  for (const digest of [...changed, `sha512:${hex}`, `${IMAGE_DIGEST}0`]) {
+    t.like(
+      await verifySignature(signature, { ...r, manifestDigest: digest }),
+      {
+        verdict: 'rejected',
+        stage: 'digest',
+        reason: `Signature for docker digest ${JSON.stringify(IMAGE_DIGEST)} does not match`,
+      },
+      digest,
+    );
+  }
+});

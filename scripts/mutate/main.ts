@@ -1,0 +1,81 @@
+/**
+ * `npm run mutate -- <path> [--unit] [--smoke] [--lines A-B]`: StrykerJS over one file or directory of
+ * src/, its mutants type-checked (TypeScript checker) and each run against only the ava test
+ * files map.ts finds for it, one at a time (the machine is shared). Reports go to
+ * reports/mutation/<name>.{html,json}; a summary line (killed, survived, score) is printed.
+ * --unit: only the mapped tests under test/unit (pure modules: seconds per mutant, not minutes).
+ * --smoke: only the unit tests and the given lines (default: a handful), exits 1 unless a mutant
+ * was killed — CI's check that this setup still runs (docs/testing.md §Mutation testing).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Stryker } from '@stryker-mutator/core';
+import { testsFor } from './map.js';
+
+const AVA_CLI = path.resolve('node_modules/ava/entrypoints/cli.mjs');
+const SMOKE_LINES = '21-25'; // digestSegment: a handful of mutants
+
+function parseArgs(argv: string[]) {
+  const smoke = argv.includes('--smoke');
+  const unitOnly = smoke || argv.includes('--unit');
+  const lines = argv.includes('--lines')
+    ? argv[argv.indexOf('--lines') + 1]
+    : smoke
+      ? SMOKE_LINES
+      : undefined;
+  const target = argv.find((a, i) => !a.startsWith('--') && argv[i - 1] !== '--lines');
+  if (!target || !target.startsWith('src/')) {
+    console.error('usage: npm run mutate -- <src/file.ts | src/dir> [--unit] [--smoke] [--lines A-B]');
+    process.exit(2);
+  }
+  return { target: target.replace(/\/$/, ''), smoke, unitOnly, lines };
+}
+
+async function main(): Promise<void> {
+  const { target, smoke, unitOnly, lines } = parseArgs(process.argv.slice(2));
+  const tests = testsFor(target, { unitOnly });
+  if (!tests.length) throw new Error(`no test file imports ${target}: add one, or an EXTRA entry in map.ts`);
+  const name = target
+    .replace(/^src\//, '')
+    .replace(/\.ts$/, '')
+    .replaceAll('/', '-');
+  const mutate = target.endsWith('.ts')
+    ? [lines ? `${target}:${lines}` : target]
+    : [`${target}/**/*.ts`, `!${target}/**/index.ts`];
+  mkdirSync('reports/mutation', { recursive: true });
+  console.log(`mutating ${mutate.join(' ')} against ${tests.length} test file(s):\n  ${tests.join('\n  ')}`);
+  const results = await new Stryker({
+    mutate,
+    testRunner: 'command',
+    // node + ava's CLI directly (npx adds seconds to every mutant's run), stopping at the first
+    // failure (a killed mutant needs no more tests); an absolute path, as the
+    // sandbox finds packages only by walking up to this checkout's node_modules.
+    commandRunner: {
+      command: `node ${AVA_CLI} --concurrency 1 --fail-fast --timeout 60s ${tests.join(' ')}`,
+    },
+    checkers: ['typescript'],
+    tsconfigFile: 'tsconfig.json',
+    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+    coverageAnalysis: 'off',
+    concurrency: 1,
+    timeoutMS: 20_000,
+    reporters: ['html', 'json', 'clear-text', smoke ? 'dots' : 'progress'],
+    htmlReporter: { fileName: path.join('reports/mutation', `${name}.html`) },
+    jsonReporter: { fileName: path.join('reports/mutation', `${name}.json`) },
+    ignorePatterns: ['dist', 'var', 'reports', 'bench', '.ci', 'test/artifacts'],
+    tempDirName: '.stryker-tmp',
+    cleanTempDir: true,
+    thresholds: { high: 85, low: 70, break: null },
+  }).runMutationTest();
+  const count = (...s: string[]) => results.filter((r) => s.includes(r.status)).length;
+  const killed = count('Killed', 'Timeout');
+  const survived = count('Survived', 'NoCoverage');
+  const score = killed + survived ? (100 * killed) / (killed + survived) : 0;
+  console.log(
+    `mutation ${target}: ${killed} killed, ${survived} survived, ${count('CompileError')} not compiling, ` +
+      `score ${score.toFixed(1)} % (reports/mutation/${name}.html)`,
+  );
+  if (smoke && killed === 0) process.exitCode = 1;
+}
+
+await main();
