@@ -103,9 +103,10 @@ export function contractViolation(answer: Answer): string | undefined {
       if (answer.method === 'OPTIONS' && answer.status === 204 && answer.allow) return undefined;
       if (answer.status === 405 && !answer.allow) return `${label}: a 405 without Allow`;
     }
-    // The web UIs answer their own 4xx as an HTML page (docs/console.md).
+    // The web UIs answer their own 4xx as an HTML page (docs/console.md), or, where no UI route
+    // took the path, in the envelope.
     if (HTML_UI_PREFIXES.some((prefix) => pathOnly.startsWith(prefix)) && answer.status >= 400)
-      return bodyViolation(answer, label, HTML_ERROR, answer.method === 'HEAD');
+      return bodyViolation(answer, label, HTML_OR_ENVELOPE, answer.method === 'HEAD');
     return envelopeViolation(answer, label, [404, 400, 414, 431]);
   }
   const op = entry.methods[method] ?? (method === 'head' ? entry.methods.get : undefined);
@@ -156,7 +157,9 @@ function bodyViolation(
 
 const MIRROR_PREFIXES = ['/sigstore/', '/release-signatures/'];
 const HTML_UI_PREFIXES = ['/console/', '/admin/'];
-const HTML_ERROR: ResponseObject = { content: { 'text/html': {} } };
+const HTML_OR_ENVELOPE: ResponseObject = {
+  content: { 'text/html': {}, 'application/json': { schema: { $ref: '#/components/schemas/Errors' } } },
+};
 /** The mirror's 404, as documented for its signature paths. */
 const MIRROR_NOT_FOUND: ResponseObject =
   DOC.paths['/sigstore/{registry}/{repository}@sha256={hex}/signature-{index}']!.get!.responses['404']!;

@@ -81,7 +81,7 @@ test('HEAD and conditional requests give every outcome its headers without a bod
   const head304 = await rawRequest(api.base, url('', 1), 'HEAD', undefined, { 'if-none-match': etag });
   t.like(head304, { status: 304, body: '' });
   t.is(head304.headers.etag, etag);
-  t.is(head304.headers['cache-control'], 'public, max-age=31536000, immutable');
+  t.is(head304.headers['cache-control'], 'public, max-age=60, must-revalidate');
   const head404 = await rawRequest(api.base, url('', 2), 'HEAD');
   t.like(head404, { status: 404, body: '' });
   t.is(head404.headers['content-length'], String('signature not found\n'.length));

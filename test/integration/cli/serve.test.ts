@@ -42,7 +42,10 @@ toolTest(
       { scopes: 1 },
     );
     const address = lines.find((l) => l.msg === 'API listening')?.address as string;
-    t.deepEqual(await (await fetch(`http://${address}/healthz`)).json(), { status: 'ok' });
+    t.like(await (await fetch(`http://${address}/healthz`)).json(), {
+      status: 'ok',
+      registries: { inForce: true, rejectedEdit: null },
+    });
     const ready = await fetch(`http://${address}/readyz`);
     t.deepEqual(await ready.json(), {
       status: 'ready',
