@@ -189,7 +189,7 @@ test('resolution: read and write may come from different scopes', (t) => {
 });
 
 test("the built-in lookaside is containers/image's: the system store for root, the user's store otherwise", (t) => {
-  t.is(builtinLookaside(0, '/home/u'), 'file:///var/lib/containers/sigstore');
-  t.is(builtinLookaside(1000, '/home/u'), 'file:///home/u/.local/share/containers/sigstore');
+  t.is(builtinLookaside(0, '/srv/user-home'), 'file:///var/lib/containers/sigstore');
+  t.is(builtinLookaside(1000, '/srv/user-home'), 'file:///srv/user-home/.local/share/containers/sigstore');
   t.is(builtinLookaside(), builtinLookaside(process.getuid?.() ?? 0, os.homedir()));
 });
