@@ -46,7 +46,8 @@ function templatePattern(template: string): RegExp {
       return MULTI_SEGMENT.has(param) ? '[^?#]+' : '[^/?#]+';
     })
     .join('');
-  return new RegExp(`^${source}$`);
+  // @koa/router is not strict: `/admin/` is `/admin`.
+  return new RegExp(`^${source}/?$`);
 }
 
 const PATHS: readonly PathEntry[] = Object.entries(DOC.paths).map(([template, methods]) => ({
@@ -96,17 +97,21 @@ export function contractViolation(answer: Answer): string | undefined {
   const entry = PATHS.find((p) => p.pattern.test(pathOnly));
   const method = answer.method.toLowerCase();
   if (!entry) {
+    // The method gate answers before any route: OPTIONS 204 and 405, each with Allow.
+    if (answer.method === 'OPTIONS' && answer.status === 204)
+      return answer.allow ? undefined : `${label}: a 204 without Allow`;
+    if (answer.status === 405)
+      return answer.allow ? envelopeViolation(answer, label, [405]) : `${label}: a 405 without Allow`;
     // Under the mirrors' prefixes every path is a file name: a missing one is the mirror's 404.
-    if (MIRROR_PREFIXES.some((prefix) => pathOnly.startsWith(prefix))) {
-      if (answer.status === 404)
-        return bodyViolation(answer, label, MIRROR_NOT_FOUND, answer.method === 'HEAD');
-      if (answer.method === 'OPTIONS' && answer.status === 204 && answer.allow) return undefined;
-      if (answer.status === 405 && !answer.allow) return `${label}: a 405 without Allow`;
+    if (MIRROR_PREFIXES.some((prefix) => pathOnly.startsWith(prefix)) && answer.status === 404)
+      return bodyViolation(answer, label, MIRROR_NOT_FOUND, answer.method === 'HEAD');
+    // The web UIs send a browser without a session to their login page (303), and answer their
+    // own 4xx as an HTML page (docs/console.md), or in the envelope where no UI route took the path.
+    if (HTML_UI_PREFIXES.some((prefix) => pathOnly.startsWith(prefix))) {
+      if (answer.status === 303) return undefined;
+      if (answer.status >= 400)
+        return bodyViolation(answer, label, HTML_OR_ENVELOPE, answer.method === 'HEAD');
     }
-    // The web UIs answer their own 4xx as an HTML page (docs/console.md), or, where no UI route
-    // took the path, in the envelope.
-    if (HTML_UI_PREFIXES.some((prefix) => pathOnly.startsWith(prefix)) && answer.status >= 400)
-      return bodyViolation(answer, label, HTML_OR_ENVELOPE, answer.method === 'HEAD');
     return envelopeViolation(answer, label, [404, 400, 414, 431]);
   }
   const op = entry.methods[method] ?? (method === 'head' ? entry.methods.get : undefined);
@@ -124,7 +129,11 @@ export function contractViolation(answer: Answer): string | undefined {
     if (answer.status < 400) return `${label}: status not documented for ${op.operationId}`;
     return envelopeViolation(answer, label, [answer.status]);
   }
-  return bodyViolation(answer, label, documented, method === 'head');
+  const violation = bodyViolation(answer, label, documented, method === 'head');
+  // Any error may also be the `default` response, the envelope (a route's own parser refused it).
+  if (violation && answer.status >= 400 && !envelopeViolation(answer, label, [answer.status]))
+    return undefined;
+  return violation;
 }
 
 function bodyViolation(
