@@ -11,6 +11,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { IMPORT_QUEUE, ImportProducer } from '../../src/queue/index.js';
 import { BUILT_CLI } from './cli.js';
+import { sh } from './real-clients.js';
 import { startUpstream, type Upstream } from './upstream.js';
 import { syntheticSignature } from './synthetic-signature.js';
 import { waitFor } from './wait.js';
@@ -103,3 +104,27 @@ export async function storeDifferences(storeRoot: string, count: number): Promis
   }
   return problems;
 }
+
+/**
+ * A private redis-server on `port`, killed when the test ends. With `aofDir` it keeps an
+ * append-only file there (a restart keeps everything); without, nothing (a restart loses all).
+ */
+export function privateRedisServer(t: ExecutionContext, port: number, aofDir?: string): ChildProcess {
+  const persistence = aofDir ? ['--dir', aofDir, '--appendonly', 'yes'] : ['--appendonly', 'no'];
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
+    {
+      stdio: 'ignore',
+    },
+  );
+  t.teardown(() => void child.kill('SIGKILL'));
+  return child;
+}
+
+/** True when the redis-server on `port` answers PING. */
+export const redisPingAnswers = (port: number): Promise<boolean> =>
+  sh('redis-cli', ['-p', String(port), 'ping']).then(
+    (o) => o.trim() === 'PONG',
+    () => false,
+  );

@@ -3,9 +3,7 @@
  * in the middle of an import. The workers reconnect and the import completes: every image equals
  * the upstream, nothing lost or duplicated, no job failed for good.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { type ExecutionContext } from 'ava';
 import { needs } from '../../helpers/needs.js';
 import {
   enqueueAll,
@@ -15,6 +13,8 @@ import {
   startWorker,
   storeDifferences,
   workerRunning,
+  privateRedisServer,
+  redisPingAnswers,
 } from '../../helpers/faults.js';
 import { freePort } from '../../helpers/ports.js';
 import { sh } from '../../helpers/real-clients.js';
@@ -25,30 +25,13 @@ const test = await needs({ tools: ['redis-cli', 'redis-server'] });
 
 const IMAGES = 2_000;
 
-/** A private redis-server keeping an append-only file in `dir`. */
-function redisServer(t: ExecutionContext, dir: string, port: number): ChildProcess {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
-    { stdio: 'ignore' },
-  );
-  t.teardown(() => void child.kill('SIGKILL'));
-  return child;
-}
-
-const answers = (port: number) =>
-  sh('redis-cli', ['-p', String(port), 'ping']).then(
-    (o) => o.trim() === 'PONG',
-    () => false,
-  );
-
 test(`Redis restarted during a ${IMAGES}-image import: it completes with nothing lost or duplicated`, async (t) => {
   t.timeout(240_000);
   const dir = await tempDir(t);
   const port = await freePort();
   const redisUrl = `redis://127.0.0.1:${port}`;
-  let redis = redisServer(t, dir, port);
-  await waitFor('redis-server', () => answers(port), 10_000);
+  let redis = privateRedisServer(t, port, dir);
+  await waitFor('redis-server', () => redisPingAnswers(port), 10_000);
   const upstream = await manyImagesUpstream(t, IMAGES, 2);
   await writeTree(dir, {
     'rd/up.yaml': `docker:\n  ${FAULT_REGISTRY}:\n    lookaside: ${upstream.base}\n`,
@@ -80,8 +63,8 @@ test(`Redis restarted during a ${IMAGES}-image import: it completes with nothing
     () => worker.log().split('import worker error').length > errorsBefore,
     20_000,
   );
-  redis = redisServer(t, dir, port);
-  await waitFor('redis-server again', () => answers(port), 10_000);
+  redis = privateRedisServer(t, port, dir);
+  await waitFor('redis-server again', () => redisPingAnswers(port), 10_000);
 
   await waitFor(
     'every import done',

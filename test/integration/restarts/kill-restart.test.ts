@@ -11,7 +11,7 @@
  * upstream byte for byte with contiguous indices, and no temporary file is left under the
  * served root (the start-up sweeps removed the killed writers' staging files).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ExecutionContext } from 'ava';
@@ -23,9 +23,10 @@ import {
   jobCounts,
   manyImagesUpstream,
   storeDifferences,
+  privateRedisServer,
+  redisPingAnswers,
 } from '../../helpers/faults.js';
 import { freePort } from '../../helpers/ports.js';
-import { sh } from '../../helpers/real-clients.js';
 import { tempDir, writeTree } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
 import { needs } from '../../helpers/needs.js';
@@ -36,23 +37,6 @@ const IMAGES = 1_000;
 const KILLS = 5;
 /** The import --wait bound: it must not grow with the images the resync has scheduled. */
 const WAIT_BOUND_MS = 90_000;
-
-/** A private redis-server without persistence: a restart loses everything. */
-function redisServer(t: ExecutionContext, port: number): ChildProcess {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  t.teardown(() => void child.kill('SIGKILL'));
-  return child;
-}
-
-const redisAnswers = (port: number) =>
-  sh('redis-cli', ['-p', String(port), 'ping']).then(
-    (o) => o.trim() === 'PONG',
-    () => false,
-  );
 
 /** `sigmirror serve` (the built CLI), its log kept; killed when the test ends. */
 function serve(t: ExecutionContext, config: string) {
@@ -95,8 +79,8 @@ test(`${IMAGES} images, ${KILLS} SIGKILLs and a Redis loss: the store equals the
   const rand = random(seed);
   const dir = await tempDir(t);
   const redisPort = await freePort();
-  let redis = redisServer(t, redisPort);
-  await waitFor('redis-server', () => redisAnswers(redisPort), 10_000);
+  let redis = privateRedisServer(t, redisPort);
+  await waitFor('redis-server', () => redisPingAnswers(redisPort), 10_000);
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const upstream = await manyImagesUpstream(t, IMAGES, 2);
   const port = await freePort();
@@ -138,8 +122,8 @@ test(`${IMAGES} images, ${KILLS} SIGKILLs and a Redis loss: the store equals the
       // Redis goes too, and comes back empty: the queue and the image index are lost.
       redis.kill('SIGKILL');
       await new Promise((resolve) => redis.once('exit', resolve));
-      redis = redisServer(t, redisPort);
-      await waitFor('redis-server again', () => redisAnswers(redisPort), 10_000);
+      redis = privateRedisServer(t, redisPort);
+      await waitFor('redis-server again', () => redisPingAnswers(redisPort), 10_000);
       await enqueueAll(redisUrl, 'restarts', IMAGES); // the operator's bulk import, again
     }
     daemon = serve(t, config);
