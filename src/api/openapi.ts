@@ -7,7 +7,7 @@
 import type { Role } from '../auth/index.js';
 import { RELEASE_ROUTES } from './openapi-releases.js';
 import { SCHEMAS, ref, str, type Schema } from './openapi-schemas.js';
-import { MAX_SIGNATURE_INDEX } from './paths.js';
+import { MAX_SIGNATURE_INDEX } from '../limits.js';
 import { z } from 'zod';
 import { bodyOf, queryOf } from './openapi-bodies.js';
 import { imagesQuery, importsBody, signaturePutBody, verifyBody } from './request-schemas.js';

@@ -17,7 +17,6 @@ export { IMAGE_STATUSES } from './types.js';
 export { SignatureLimitError, SignatureNameTakenError } from './errors.js';
 export { createFsStore, type FsStoreOptions } from './fs-store.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
-export { imageKeyFromReference, imageKeyString } from './image-key.js';
 export {
   releaseKey,
   isReleaseKey,

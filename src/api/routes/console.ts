@@ -22,7 +22,8 @@ import {
   type PageContext,
 } from '../console/index.js';
 import { ApiError } from '../errors.js';
-import { validateDigest, validateName } from '../paths.js';
+import { checkedImage } from '../paths.js';
+import { imageReference } from '../../reference/index.js';
 
 /** `/console/images/<registry>/<repository>@<digest>`, components percent-encoded or not. */
 const IMAGE_PATH = /^\/console\/images\/([^/]+)\/(.+)@([^/@]+)$/;
@@ -68,8 +69,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.get(IMAGE_PATH, reader, async (ctx) => {
     const key = imageKeyOf(ctx.path);
     const [image, status] = await Promise.all([deps.data.image(key), deps.data.status()]);
-    if (!image)
-      throw new ApiError('NOT_FOUND', `no image ${key.registry}/${key.repository}@${key.digest} is stored`);
+    if (!image) throw new ApiError('NOT_FOUND', `no image ${imageReference(key)} is stored`);
     html(ctx, imagePage(pageContext(ctx.state), image, status.verifyKeys));
   });
   return router;
@@ -94,7 +94,5 @@ function imageKeyOf(path: string) {
     throw new ApiError('NAME_INVALID', 'invalid percent-encoding in the image path');
   }
   const [registry, repository, digest] = parts as [string, string, string];
-  validateName(registry, repository);
-  validateDigest(digest);
-  return { registry, repository, digest };
+  return checkedImage({ registry, repository, digest });
 }

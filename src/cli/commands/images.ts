@@ -3,10 +3,9 @@
  * spirit of `oc describe istag`): which images have signatures, which are verified, and why not.
  */
 import type { Command } from 'commander';
-import { ReferenceError } from '../../reference/index.js';
+import { imageKeyFromReference, ReferenceError } from '../../reference/index.js';
 import {
   IMAGE_STATUSES,
-  imageKeyFromReference,
   reindex,
   type ImageStatus,
   type ImageSummary,

@@ -8,8 +8,8 @@ import type { Command } from 'commander';
 import { loadDaemonConfig, stateDirOf } from '../../config/index.js';
 import { ImportProducer, type EnqueueResult, type JoinedJob } from '../../queue/index.js';
 import { embeddedRedisUrl, ioredisUrl, redactRedisUrl, redisAnswers } from '../../redis/index.js';
-import { ReferenceError } from '../../reference/index.js';
-import { imageKeyFromReference, imageKeyString, type ImageKey } from '../../store/index.js';
+import { ReferenceError, imageKeyFromReference, imageReference } from '../../reference/index.js';
+import { type ImageKey } from '../../store/index.js';
 import { CommandError } from '../exit-codes.js';
 import { waitForFirstAttempts, type ImportOutcome } from '../import-wait.js';
 
@@ -67,7 +67,7 @@ enough: the digest names the image) or an unreadable --from-file.`,
         );
         report(
           jobs.map((j) => ({
-            reference: imageKeyString(j.image),
+            reference: imageReference(j.image),
             outcome: outcomes.get(j.id)!,
             joined: j.joined,
           })),
@@ -100,7 +100,7 @@ export async function configuredProducer(configFile: string | undefined) {
 function printQueued(jobs: readonly Enqueued[], json: boolean | undefined): void {
   if (json) {
     const rows = jobs.map((j) => ({
-      reference: imageKeyString(j.image),
+      reference: imageReference(j.image),
       id: j.id,
       deduplicated: j.deduplicated,
       joined: j.joined ?? null,
@@ -110,7 +110,7 @@ function printQueued(jobs: readonly Enqueued[], json: boolean | undefined): void
   }
   for (const j of jobs) {
     const joined = j.joined ? `, ${joinedWhat(j.joined)}` : j.deduplicated ? ', joined a pending job' : '';
-    console.log(`queued ${imageKeyString(j.image)} (job ${j.id}${joined})`);
+    console.log(`queued ${imageReference(j.image)} (job ${j.id}${joined})`);
   }
 }
 

@@ -20,8 +20,9 @@ import {
   parseNormalizedReference,
   ReferenceError,
   type DockerReference,
+  imageKeyFromReference,
 } from '../../reference/index.js';
-import { createFsStore, imageKeyFromReference, type ImageKey } from '../../store/index.js';
+import { createFsStore, type ImageKey } from '../../store/index.js';
 import { CommandError, EXIT } from '../exit-codes.js';
 
 interface CheckOptions {

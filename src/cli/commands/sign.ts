@@ -6,9 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { request } from 'undici';
-import { parseNormalizedReference, ReferenceError } from '../../reference/index.js';
+import {
+  imageKeyFromReference,
+  imageReference,
+  parseNormalizedReference,
+  ReferenceError,
+} from '../../reference/index.js';
 import { buildPayload, readSigningKey, signPayload, SigningError } from '../../signature/index.js';
-import { imageKeyFromReference, imageKeyString, type ImageKey } from '../../store/index.js';
+import { type ImageKey } from '../../store/index.js';
 import { VERSION } from '../../version.js';
 import { digestFromOptions } from '../digest-option.js';
 import { CommandError } from '../exit-codes.js';
@@ -146,7 +151,7 @@ async function upload(
   }
   if (image.digest !== digest)
     throw new CommandError(
-      `--image ${imageKeyString(image)} names another digest than the signed ${digest}`,
+      `--image ${imageReference(image)} names another digest than the signed ${digest}`,
       'INVALID_ARGUMENT',
     );
   const token = opts.tokenFile

@@ -7,11 +7,12 @@
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { imageKeyString, removeWithTombstones, type ImageKey } from '../../store/index.js';
+import { removeWithTombstones, type ImageKey } from '../../store/index.js';
 import { CommandError } from '../exit-codes.js';
 import { parseImage } from '../image-argument.js';
 import { openConfiguredStore } from '../store.js';
 import { registerRestore } from './signatures-restore.js';
+import { imageReference } from '../../reference/index.js';
 
 interface RemoveOptions {
   index?: string[];
@@ -74,7 +75,7 @@ Exit codes: 0 removed (or nothing to remove); 1 not confirmed, or no Redis; 2 in
         const missing = indices === 'all' ? [] : indices.filter((i) => !present.includes(i));
         if (missing.length)
           throw new CommandError(
-            `${imageKeyString(image)} has no signature-${missing.join(', signature-')}`,
+            `${imageReference(image)} has no signature-${missing.join(', signature-')}`,
             'SIGNATURE_UNKNOWN',
           );
         if (doomed.length && !opts.yes && !process.stdin.isTTY)
@@ -90,9 +91,9 @@ Exit codes: 0 removed (or nothing to remove); 1 not confirmed, or no Redis; 2 in
           : { removed: 0, tombstones: [] };
         if (opts.json)
           console.log(
-            JSON.stringify({ image: imageKeyString(image), removed, indices: doomed, tombstones }, null, 2),
+            JSON.stringify({ image: imageReference(image), removed, indices: doomed, tombstones }, null, 2),
           );
-        else console.log(`removed ${removed} signature(s) of ${imageKeyString(image)}`);
+        else console.log(`removed ${removed} signature(s) of ${imageReference(image)}`);
       } finally {
         await opened.close();
       }
@@ -112,7 +113,7 @@ async function confirm(image: ImageKey, indices: number[]): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const list = indices.map((i) => `signature-${i}`).join(', ');
-    const answer = await rl.question(`Remove ${list} of ${imageKeyString(image)}? Type "yes": `);
+    const answer = await rl.question(`Remove ${list} of ${imageReference(image)}? Type "yes": `);
     return answer.trim() === 'yes';
   } finally {
     rl.close();

@@ -4,9 +4,8 @@
  */
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { ReferenceError } from '../../reference/index.js';
+import { imageKeyFromReference, imageReference, ReferenceError } from '../../reference/index.js';
 import { expectedIdentityRule, KeyError } from '../../signature/index.js';
-import { imageKeyFromReference, imageKeyString } from '../../store/index.js';
 import {
   describeOutcome,
   ImageUnknownError,
@@ -78,7 +77,7 @@ signatures); 2 invalid arguments or keys; 3 the image is unknown to the store (I
         }).catch((err: unknown) => {
           if (err instanceof ImageUnknownError)
             throw new CommandError(
-              `${err.message}: import it first (\`sigmirror import ${imageKeyString(image)}\`)`,
+              `${err.message}: import it first (\`sigmirror import ${imageReference(image)}\`)`,
               'IMAGE_UNKNOWN',
             );
           throw err;
@@ -86,7 +85,7 @@ signatures); 2 invalid arguments or keys; 3 the image is unknown to the store (I
         if (opts.save) await saveVerification(store, result, `cli:${userInfo().username}`);
         if (opts.json)
           console.log(
-            JSON.stringify({ ...result, image: imageKeyString(image), saved: Boolean(opts.save) }, null, 2),
+            JSON.stringify({ ...result, image: imageReference(image), saved: Boolean(opts.save) }, null, 2),
           );
         else print(result, Boolean(opts.save));
         if (!result.verified) process.exitCode = EXIT.FAILURE;
@@ -97,7 +96,7 @@ signatures); 2 invalid arguments or keys; 3 the image is unknown to the store (I
 }
 
 function print(result: ImageVerification, saved: boolean): void {
-  const name = imageKeyString(result.image);
+  const name = imageReference(result.image);
   if (result.signatures.length === 0) warn(`${name} has no stored signatures`);
   for (const s of result.signatures) {
     console.log(`signature-${s.index}\t${describeOutcome(s)}`);
