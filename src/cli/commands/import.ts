@@ -5,11 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { loadDaemonConfig, stateDirOf } from '../../config/index.js';
+import { loadDaemonConfig } from '../../config/index.js';
 import { ImportProducer, type EnqueueResult, type JoinedJob } from '../../queue/index.js';
-import { embeddedRedisUrl, ioredisUrl, redactRedisUrl, redisAnswers } from '../../redis/index.js';
-import { ReferenceError, imageKeyFromReference, imageReference } from '../../reference/index.js';
-import { type ImageKey } from '../../store/index.js';
+import { ioredisUrl, redactRedisUrl, redisAnswers } from '../../redis/index.js';
+import {
+  imageKeyFromReference,
+  imageReference,
+  ReferenceError,
+  type ImageKey,
+} from '../../reference/index.js';
+import { redisUrlFor } from '../../wiring/index.js';
 import { CommandError } from '../exit-codes.js';
 import { waitForFirstAttempts, type ImportOutcome } from '../import-wait.js';
 
@@ -82,7 +87,7 @@ enough: the digest names the image) or an unreadable --from-file.`,
 /** The import queue of the Redis the config names; fails when no Redis answers there. */
 export async function configuredProducer(configFile: string | undefined) {
   const { config } = loadDaemonConfig(configFile);
-  const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
+  const redisUrl = redisUrlFor(config);
   const queueName = `${redactRedisUrl(redisUrl)} (prefix ${config.redis.prefix})`;
   if (!(await redisAnswers(ioredisUrl(redisUrl))))
     throw new CommandError(
