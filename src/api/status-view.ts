@@ -20,7 +20,25 @@ export function registriesView(
   };
 }
 
-export function recentJobsView(recent: { completed: readonly RecentJob[]; failed: readonly RecentJob[] }) {
+/** The newest finished imports and failures. */
+export interface RecentJobsView {
+  readonly recentImports: readonly {
+    readonly reference: string;
+    readonly finishedAt: string | null;
+    /** Signatures the import added. */
+    readonly added: number;
+  }[];
+  readonly recentFailures: readonly {
+    readonly reference: string;
+    readonly failedAt: string | null;
+    readonly error: string | null;
+  }[];
+}
+
+export function recentJobsView(recent: {
+  completed: readonly RecentJob[];
+  failed: readonly RecentJob[];
+}): RecentJobsView {
   return {
     recentImports: recent.completed.map(({ reference, finishedAt, added }) => ({
       reference,

@@ -3,7 +3,7 @@
  * the queues' counts (each linking to its page), and the newest finished imports and failures.
  */
 import { IMAGE_STATUSES } from '../../store/index.js';
-import { html, recentJobs, statusBadge, time, type Html } from '../console/index.js';
+import { html, recentJobs, statusBadge, time, type Html } from '../webui/index.js';
 import type { AdminStatus } from './data.js';
 import { adminPage, queueHref, type AdminPageContext } from './layout.js';
 

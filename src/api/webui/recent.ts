@@ -1,10 +1,10 @@
 /** Recent imports and failures, as tables. */
-import type { ConsoleStatus } from './data.js';
+import type { RecentJobsView } from '../status-view.js';
 import { html, type Html } from './escape.js';
 import { orDash, referenceLink, time } from './format.js';
 
 /** The newest finished imports and failures: the console overview and the admin dashboard show them alike. */
-export function recentJobs(status: Pick<ConsoleStatus, 'recentImports' | 'recentFailures'>): Html {
+export function recentJobs(status: RecentJobsView): Html {
   const imports = status.recentImports.map(
     (i) =>
       html`<tr>

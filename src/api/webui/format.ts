@@ -14,7 +14,7 @@ export function time(iso: string | null | undefined): Html {
   return html`<time datetime="${iso}">${shown}</time>`;
 }
 
-/** The status as a coloured badge (colours in console.css). */
+/** The status as a coloured badge (colours in static/webui.css). */
 export function statusBadge(status: ImageStatus | string): Html {
   return html`<span class="badge badge-${status}" data-status="${status}">${status}</span>`;
 }
