@@ -12,19 +12,20 @@ import {
   QueueUnavailableError,
   type ImportProducer,
 } from '../../queue/index.js';
-import type { RegistriesWatcher } from '../../registries/index.js';
 import type { SignatureStore } from '../../store/index.js';
 import { adminDataSource, queuePage, statusPage, type AdminConfigView } from '../admin/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { ApiError } from '../errors.js';
+import type { StatusReader } from '../status-snapshot.js';
 import { ADMIN_UI, mountWebUi } from '../webui/index.js';
 
-/** The daemon's parts the dashboard reads (buildApi passes its ApiParts). */
+/** The daemon's parts the dashboard reads (buildApi passes its ApiParts and the status reader). */
 export interface AdminDeps {
   readonly config: AdminConfigView;
   readonly store: SignatureStore;
   readonly producer: ImportProducer;
-  readonly registries: RegistriesWatcher;
+  /** The status snapshot GET /v1/status and the console read. */
+  readonly status: StatusReader;
   readonly tokens: TokensWatcher;
 }
 

@@ -1,5 +1,5 @@
 /** Recent imports and failures, as tables. */
-import type { RecentJobsView } from '../status-view.js';
+import type { RecentJobsView } from '../status-snapshot.js';
 import { html, type Html } from './escape.js';
 import { orDash, referenceLink, time } from './format.js';
 
