@@ -34,3 +34,14 @@ export function referenceLink(reference: string): Html {
   const href = imageHref({ registry: m[1]!, repository: m[2]!, digest: m[3]! });
   return html`<a href="${href}"><code>${reference}</code></a>`;
 }
+
+/** A table's header row; `{ num }` columns are right-aligned, as their numbers are. */
+export function tableHead(columns: readonly (string | { readonly num: string })[]): Html {
+  const cell = (c: string | { readonly num: string }) =>
+    typeof c === 'string' ? html`<th>${c}</th>` : html`<th class="num">${c.num}</th>`;
+  return html`<thead>
+    <tr>
+      ${columns.map(cell)}
+    </tr>
+  </thead>`;
+}

@@ -1,6 +1,6 @@
 export { ASSET_CACHE_CONTROL, uiAssets, uiStyle, type Asset, type UiAssets } from './assets.js';
 export { escapeHtml, html, Html } from './escape.js';
-export { imageHref, orDash, referenceLink, statusBadge, time } from './format.js';
+export { imageHref, orDash, referenceLink, statusBadge, tableHead, time } from './format.js';
 export { SECURITY_HEADERS, UI_CSP } from './headers.js';
 export { page, type PageContext } from './layout.js';
 export { ADMIN_UI, CONSOLE_UI, type UiMount } from './mounts.js';
