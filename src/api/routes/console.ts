@@ -42,11 +42,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
       render: async (ctx, page) => {
         const key = imageKeyOf(ctx.path);
         const [image, status] = await Promise.all([data.image(key), data.status()]);
-        if (!image)
-          throw new ApiError(
-            'NOT_FOUND',
-            `no image ${key.registry}/${key.repository}@${key.digest} is stored`,
-          );
+        if (!image) throw new ApiError('NOT_FOUND', `no image ${imageReference(key)} is stored`);
         return imagePage(page, image, status.verifyKeys);
       },
     },
