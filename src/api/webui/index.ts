@@ -1,5 +1,5 @@
-export { ASSET_CACHE_CONTROL, uiAssets, uiStyle, type Asset, type UiAssets } from './assets.js';
-export { escapeHtml, html, Html } from './escape.js';
+export { uiStyle, type Asset } from './assets.js';
+export { html, Html } from './escape.js';
 export { imageHref, orDash, referenceLink, statusBadge, tableHead, time } from './format.js';
 export { SECURITY_HEADERS, UI_CSP } from './headers.js';
 export { page, type PageContext } from './layout.js';
