@@ -15,7 +15,7 @@ import { needs } from '../../helpers/needs.js';
 import { pino } from 'pino';
 import { MIRROR_PREFIX, RELEASE_MIRROR_PREFIX } from '../../../src/api/index.js';
 import { parseMirrorPath, parseReleasePath as parseReleaseMirrorPath } from '../../../src/lookaside/index.js';
-import { CONSOLE_CSP } from '../../../src/api/console/index.js';
+import { UI_CSP as CONSOLE_CSP } from '../../../src/api/webui/index.js';
 import { openApiDocument } from '../../../src/api/openapi.js';
 import { buildApi } from '../../../src/api/server.js';
 import { TokensWatcher } from '../../../src/auth/index.js';
