@@ -4,6 +4,7 @@
  * verification records newest first, and the re-import and verify actions the token may use.
  */
 import type { Principal, Role } from '../../auth/index.js';
+import { imageReference } from '../../reference/index.js';
 import { isReleaseKey, type SignatureEntry, type VerificationRecord } from '../../store/index.js';
 import type { ConsoleImage } from './data.js';
 import { html, noTokensNotice, orDash, page, statusBadge, tableHead, time } from '../webui/index.js';
@@ -177,7 +178,7 @@ function signature(entry: SignatureEntry, imageDigest: string): Html {
 }
 
 export function imagePage(ctx: PageContext, image: ConsoleImage, verifyKeys: readonly string[]): string {
-  const reference = `${image.registry}/${image.repository}@${image.digest}`;
+  const reference = imageReference(image);
   const body = html`<h1><code>${reference}</code></h1>
     <dl class="facts">
       <dt>status</dt>
