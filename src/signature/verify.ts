@@ -6,8 +6,8 @@
 import { dearmor, isArmored, isCleartext } from './armor.js';
 import { parseCleartext } from './cleartext.js';
 import { checkSignaturePacket } from './crypto.js';
-import type { Keyring } from './keys.js';
-import { PacketError, parseMessage, type ParsedMessage } from './packets.js';
+import type { Keyring, SigningKey } from './keys.js';
+import { PacketError, parseMessage, type ParsedMessage, type SignaturePacketInfo } from './packets.js';
 import { PayloadError, parsePayload, type UntrustedSignatureInfo } from './payload.js';
 
 /** What a signature must satisfy, by name (containers/image signatureAcceptanceRules). */
@@ -80,22 +80,12 @@ export async function verifySignature(
   bytes: Uint8Array,
   rules: SignatureAcceptanceRules,
 ): Promise<SignatureVerdict> {
-  let message: ParsedMessage & { payload?: Uint8Array };
-  try {
-    message = isCleartext(bytes)
-      ? parseCleartext(bytes)
-      : parseMessage(isArmored(bytes) ? dearmor(bytes) : bytes);
-  } catch (err) {
-    if (err instanceof PacketError) return reject('message', `not a valid OpenPGP message: ${err.message}`);
-    throw err;
-  }
-  // A message with no signature is a failure, never a success (gpgme: "Unexpected GPG signature count 0").
-  if (message.signatures.length !== 1 || !message.literal)
-    return reject('message', `Unexpected signature count ${message.literal ? message.signatures.length : 0}`);
-  const packet = message.signatures[0]!;
+  const message = parseSigned(bytes);
+  if ('verdict' in message) return message;
+  const { packet, literal } = message;
 
   // 1. OpenPGP
-  const crypto = await checkSignaturePacket(packet, message.literal, rules.keyring, {
+  const crypto = await checkSignaturePacket(packet, literal, rules.keyring, {
     now: rules.now ?? new Date(),
     strict: rules.strict ?? false,
     keyValidityAt: rules.keyValidityAt ?? 'verification',
@@ -116,7 +106,7 @@ export async function verifySignature(
   // 2. payload
   let untrusted: UntrustedSignatureInfo;
   try {
-    untrusted = parsePayload(message.payload ?? message.literal.data);
+    untrusted = parsePayload(message.payload ?? literal.data);
   } catch (err) {
     if (err instanceof PayloadError) return reject('payload', err.message, { ...keyFacts, warnings });
     throw err;
@@ -133,6 +123,32 @@ export async function verifySignature(
   if (identityProblem !== undefined)
     return reject('identity', identityProblem, { ...keyFacts, untrusted, warnings });
 
+  return accepted(untrusted, crypto.key, packet, warnings);
+}
+
+/** The one signature and literal of a blob (binary, armored or cleartext), or why it is not one. */
+function parseSigned(bytes: Uint8Array) {
+  let message: ParsedMessage & { payload?: Uint8Array };
+  try {
+    message = isCleartext(bytes)
+      ? parseCleartext(bytes)
+      : parseMessage(isArmored(bytes) ? dearmor(bytes) : bytes);
+  } catch (err) {
+    if (err instanceof PacketError) return reject('message', `not a valid OpenPGP message: ${err.message}`);
+    throw err;
+  }
+  // A message with no signature is a failure, never a success (gpgme: "Unexpected GPG signature count 0").
+  if (message.signatures.length !== 1 || !message.literal)
+    return reject('message', `Unexpected signature count ${message.literal ? message.signatures.length : 0}`);
+  return { packet: message.signatures[0]!, literal: message.literal, payload: message.payload };
+}
+
+function accepted(
+  untrusted: UntrustedSignatureInfo,
+  key: SigningKey,
+  packet: SignaturePacketInfo,
+  warnings: readonly string[],
+): SignatureVerdict {
   return {
     verdict: 'accepted',
     signature: {
@@ -140,9 +156,9 @@ export async function verifySignature(
       dockerReference: untrusted.untrustedDockerReference,
       creator: untrusted.untrustedCreator,
       timestamp: untrusted.untrustedTimestamp,
-      keyFingerprint: crypto.key.primaryFingerprint,
-      subkeyFingerprint: crypto.key.subkeyFingerprint,
-      keyId: packet.issuerKeyId ?? crypto.key.primaryFingerprint.slice(-16),
+      keyFingerprint: key.primaryFingerprint,
+      subkeyFingerprint: key.subkeyFingerprint,
+      keyId: packet.issuerKeyId ?? key.primaryFingerprint.slice(-16),
       packetVersion: packet.version,
       publicKeyAlgorithm: packet.publicKeyAlgorithm,
       hashAlgorithm: packet.hashAlgorithm,
