@@ -84,7 +84,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
     const store =
       config.store.backend === 'redis'
         ? createRedisStore({ redis: indexRedis, prefix: config.redis.prefix, index })
-        : createFsStore({ root: config.store.path, index });
+        : createFsStore({ root: config.store.path, index, groupCommit: config.store.groupCommit });
     stopping('store', () => store.close());
     if (config.store.backend !== 'redis')
       sweepLeftovers(config.store.path, logger.child({ module: 'store' }));

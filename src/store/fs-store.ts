@@ -10,8 +10,8 @@
  *   <root>/.staging/.tmp-<pid>-<random>-signature-N              being written (never served)
  *
  * Crash safety: every file is written to a `.tmp-*` name, made durable and renamed, then the rename
- * made durable; concurrent writes share those durability points (group commit, committer.ts), and
- * a write resolves only after its batch is durable. Signatures are written in `<root>/.staging` (same filesystem; a dot name no lookaside
+ * made durable; with `groupCommit`, concurrent writes share those durability points (committer.ts)
+ * and a write resolves only after its batch is durable. Signatures are written in `<root>/.staging` (same filesystem; a dot name no lookaside
  * path reaches), so image directories never hold a temp file; what a crash leaves there is swept
  * at start (sweep.ts). Signature N+1 is renamed into place only after 1..N exist, and the metadata
  * after the signatures, so indices are contiguous at every instant. A crash between the two leaves a
@@ -62,10 +62,14 @@ export interface FsStoreOptions {
   /** The image index listings are served from; every write updates it. Without it, no listings. */
   readonly index?: ImageIndex | undefined;
   /**
-   * Shares durability points between concurrent writes. Default: a group committer flushing the
-   * store's filesystem once per batch; `false`: every file and directory fsynced on its own.
+   * Concurrent writes share their durability points (committer.ts): one syncfs of the store's
+   * filesystem per batch instead of an fsync per file. Pays on a store volume of its own; on a
+   * filesystem other busy processes write to, syncfs flushes their data too (docs/benchmarks.md).
+   * Default false: every file and directory is fsynced on its own.
    */
-  readonly committer?: GroupCommitter | false | undefined;
+  readonly groupCommit?: boolean | undefined;
+  /** A committer of the caller's (tests); wins over `groupCommit`. */
+  readonly committer?: GroupCommitter | undefined;
 }
 
 interface Meta {
@@ -82,9 +86,8 @@ export function createFsStore(options: FsStoreOptions): SignatureStore {
   const root = path.resolve(options.root);
   const metaRoot = path.resolve(options.metaRoot ?? `${options.root}-meta`);
   const committer =
-    options.committer === false
-      ? undefined
-      : (options.committer ?? new GroupCommitter(syncFileSystemOf([root, metaRoot])));
+    options.committer ??
+    (options.groupCommit ? new GroupCommitter(syncFileSystemOf([root, metaRoot])) : undefined);
   return new FsStore(root, metaRoot, options.index, committer);
 }
 

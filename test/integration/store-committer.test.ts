@@ -112,7 +112,7 @@ test('appends whose flush fails all reject, and nothing of them is stored or lef
     results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'stored')),
     images.map(() => 'EIO: fsync failed'),
   );
-  const healthy = createFsStore({ root, committer: false });
+  const healthy = createFsStore({ root });
   for (const image of images) {
     t.is(await healthy.read(image, 1), undefined);
     t.deepEqual(await healthy.list(image), []);
