@@ -31,8 +31,14 @@ export function createMetrics(defaults = true): Metrics {
   const registry = new Registry();
   if (defaults) collectDefaultMetrics({ register: registry, prefix: 'sigmirror_' });
   const registers = [registry];
+  return { registry, ...importMetrics(registers), ...httpMetrics(registers) };
+}
+
+type Registers = Registry[];
+
+/** registries.d, upstream fetches, import jobs, the store and the queue. */
+function importMetrics(registers: Registers) {
   return {
-    registry,
     registriesReloads: new Counter({
       name: 'sigmirror_registries_reloads_total',
       help: 'registries.d loads by result (applied, rejected)',
@@ -75,6 +81,12 @@ export function createMetrics(defaults = true): Metrics {
       aggregator: 'max', // sampled by the primary; API processes leave it at 0
       registers,
     }),
+  };
+}
+
+/** The API's requests, counted by the mirror's node:http path and by Koa. */
+function httpMetrics(registers: Registers) {
+  return {
     httpRequests: new Counter({
       name: 'sigmirror_api_requests_total',
       help: 'HTTP requests by route, method and status',

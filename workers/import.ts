@@ -22,9 +22,9 @@ import {
   retryDelayMs,
   type ImportJob,
 } from '../src/queue/index.js';
-import { ReferenceError } from '../src/reference/index.js';
+import { imageReference, ReferenceError } from '../src/reference/index.js';
 import { workerConnection } from '../src/redis/index.js';
-import { imageKeyString, isReleaseKey, releaseKey, type ImageKey } from '../src/store/index.js';
+import { isReleaseKey, releaseKey, type ImageKey } from '../src/store/index.js';
 
 export interface ImportWorkerOptions {
   readonly redisUrl: string;
@@ -96,7 +96,7 @@ async function processImport(
   if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${parsed.error.issues[0]?.message}`);
   const data = parsed.data;
   const image = { registry: data.registry, repository: data.repository, digest: data.digest };
-  const logger = options.logger.child({ jobId: job.id, ref: imageKeyString(image) });
+  const logger = options.logger.child({ jobId: job.id, ref: imageReference(image) });
   if (!isReleaseKey(image)) await enqueueReleaseOf(image, data, options, logger);
   try {
     const deps = { ...options.deps, logger };

@@ -9,7 +9,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import { parseNormalizedReference } from '../src/reference/index.js';
+import { parseNormalizedReference, imageReference } from '../src/reference/index.js';
 import { MIN_RESYNC_TICK_MS, RESYNC_TICKS_PER_INTERVAL } from '../src/limits.js';
 import { lookasideFor, type RegistriesConfig } from '../src/registries/index.js';
 import { jobIdFor, type ImportProducer } from '../src/queue/index.js';
@@ -110,11 +110,7 @@ async function isDue(
 
 function upstreamHost(config: RegistriesConfig, image: ImageKey): string {
   try {
-    const url = lookasideFor(
-      config,
-      parseNormalizedReference(`${image.registry}/${image.repository}@${image.digest}`),
-      'read',
-    ).url;
+    const url = lookasideFor(config, parseNormalizedReference(imageReference(image)), 'read').url;
     return new URL(url).host || url;
   } catch {
     return image.registry;

@@ -3,13 +3,9 @@ export { buildApi, buildStatusApp, type ApiParts } from './server.js';
 export { listen, type Servable } from './listen.js';
 export { ApiError, ERRORS, type ErrorCode } from './errors.js';
 export { requireRole, principalOf, type AuthDeps } from './auth.js';
-export { parseMirrorPath, parseExtensionsName, type ImagePath } from './paths.js';
+export { parseExtensionsName } from './paths.js';
 export { mirrorHandler, MIRROR_PREFIX } from './routes/mirror.js';
-export {
-  releaseMirrorHandler,
-  parseReleaseMirrorPath,
-  RELEASE_MIRROR_PREFIX,
-} from './routes/release-mirror.js';
+export { releaseMirrorHandler, RELEASE_MIRROR_PREFIX } from './routes/release-mirror.js';
 export {
   lookasideHandler,
   type LookasideDeps,

@@ -52,17 +52,7 @@ export type LookasideHandler = (req: IncomingMessage, res: ServerResponse) => vo
 
 /** A node:http handler for URLs under `layout.prefix`. */
 export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): LookasideHandler {
-  const cache = new BlobCache(async (rest) => {
-    const at = layout.locate(rest);
-    return at ? deps.store.read(at.image, at.index) : undefined; // a store error rejects: 503
-  }, deps.cache);
-  const { readSync } = deps.store;
-  const loadSync =
-    readSync &&
-    ((rest: string) => {
-      const at = layout.locate(rest);
-      return at ? readSync.call(deps.store, at.image, at.index) : undefined;
-    });
+  const { cache, loadSync } = storeReaders(deps, layout);
   const count = (method: string, status: number) => {
     deps.metrics?.httpRequests.inc({
       route: layout.route,
@@ -72,25 +62,7 @@ export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): 
   };
 
   const answer = (req: IncomingMessage, res: ServerResponse, blob: CachedBlob | undefined) => {
-    const head = req.method === 'HEAD';
-    if (!blob) {
-      res.writeHead(404, {
-        'Content-Type': 'text/plain; charset=utf-8',
-        'Content-Length': NOT_FOUND_BODY.length,
-        'Cache-Control': MISSING,
-      });
-      res.end(head ? undefined : NOT_FOUND_BODY);
-    } else if (etagMatches(req.headers['if-none-match'], blob.etag)) {
-      res.writeHead(304, { ETag: blob.etag, 'Cache-Control': SERVED }).end();
-    } else {
-      res.writeHead(200, {
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': blob.bytes.length,
-        ETag: blob.etag,
-        'Cache-Control': SERVED,
-      });
-      res.end(head ? undefined : blob.bytes);
-    }
+    writeBlob(req, res, blob);
     count(req.method!, res.statusCode);
   };
 
@@ -104,14 +76,7 @@ export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): 
   return (req, res) => {
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') {
-      if (method === 'OPTIONS') res.writeHead(204, { Allow: ALLOW }).end();
-      else
-        answerError(
-          res,
-          'METHOD_NOT_ALLOWED',
-          { Allow: ALLOW },
-          `${method} is not allowed here: ${ALLOW} only`,
-        );
+      answerOtherMethod(res, method);
       count(method, res.statusCode);
       return;
     }
@@ -138,6 +103,52 @@ export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): 
       (err: unknown) => storeFailed(req, res, err),
     );
   };
+}
+
+/** The cache over the store (a store error rejects: 503), and the synchronous miss path when the store has one. */
+function storeReaders(deps: LookasideDeps, layout: LookasideLayout) {
+  const cache = new BlobCache(async (rest) => {
+    const at = layout.locate(rest);
+    return at ? deps.store.read(at.image, at.index) : undefined;
+  }, deps.cache);
+  const { readSync } = deps.store;
+  const loadSync =
+    readSync &&
+    ((rest: string) => {
+      const at = layout.locate(rest);
+      return at ? readSync.call(deps.store, at.image, at.index) : undefined;
+    });
+  return { cache, loadSync };
+}
+
+/** 404 (a real one: hosts stop reading there), 304 for a matching ETag, else the bytes. */
+function writeBlob(req: IncomingMessage, res: ServerResponse, blob: CachedBlob | undefined): void {
+  const head = req.method === 'HEAD';
+  if (!blob) {
+    res.writeHead(404, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': NOT_FOUND_BODY.length,
+      'Cache-Control': MISSING,
+    });
+    res.end(head ? undefined : NOT_FOUND_BODY);
+  } else if (etagMatches(req.headers['if-none-match'], blob.etag)) {
+    res.writeHead(304, { ETag: blob.etag, 'Cache-Control': SERVED }).end();
+  } else {
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': blob.bytes.length,
+      ETag: blob.etag,
+      'Cache-Control': SERVED,
+    });
+    res.end(head ? undefined : blob.bytes);
+  }
+}
+
+/** The mirror is read-only: OPTIONS says what is allowed, anything else is a 405. */
+function answerOtherMethod(res: ServerResponse, method: string): void {
+  if (method === 'OPTIONS') res.writeHead(204, { Allow: ALLOW }).end();
+  else
+    answerError(res, 'METHOD_NOT_ALLOWED', { Allow: ALLOW }, `${method} is not allowed here: ${ALLOW} only`);
 }
 
 /**

@@ -24,6 +24,7 @@ import { openApiRoutes } from './routes/openapi.js';
 import { consoleDataSource } from './console/index.js';
 import { consoleRoutes } from './routes/console.js';
 import { statusRoutes } from './routes/status.js';
+import { statusReader } from './status-snapshot.js';
 import { verifyRoutes } from './routes/verify.js';
 
 export interface ApiParts {
@@ -43,6 +44,12 @@ export function buildApi(parts: ApiParts) {
   const { config, store, producer, metrics, logger } = parts;
   const auth = { tokens: () => parts.tokens.current(), anonymousRead: config.auth.anonymousRead };
   const maxBodyBytes = config.api.maxBodyBytes;
+  // One status snapshot for GET /v1/status, the console and the dashboard.
+  const status = statusReader({
+    producer,
+    registries: parts.registries,
+    verifyKeys: Object.keys(config.verify.keys),
+  });
   const app = createApp({
     logger,
     metrics,
@@ -61,22 +68,9 @@ export function buildApi(parts: ApiParts) {
       releasesRoutes({ store, producer, auth, maxBodyBytes }),
       notificationRoutes({ producer, auth, maxBodyBytes, sources: config.notifications.sources, logger }),
       verifyRoutes({ store, auth, maxBodyBytes, keys: config.verify.keys }),
-      statusRoutes({
-        auth,
-        producer,
-        registries: parts.registries,
-        verifyKeys: Object.keys(config.verify.keys),
-      }),
-      consoleRoutes({
-        auth,
-        data: consoleDataSource({
-          store,
-          producer,
-          registries: parts.registries,
-          verifyKeys: Object.keys(config.verify.keys),
-        }),
-      }),
-      adminRoutes(parts),
+      statusRoutes({ auth, status }),
+      consoleRoutes({ auth, data: consoleDataSource({ store, status }) }),
+      adminRoutes({ ...parts, status }),
       openApiRoutes(),
     ],
   });

@@ -1,6 +1,6 @@
 /** The `<image>` argument of the store commands: `registry/repository@sha256:<hex>`. */
-import { ReferenceError } from '../reference/index.js';
-import { imageKeyFromReference, type ImageKey } from '../store/index.js';
+import { imageKeyFromReference, ReferenceError } from '../reference/index.js';
+import { type ImageKey } from '../store/index.js';
 import { CommandError } from './exit-codes.js';
 
 /** The image a reference names; an invalid one is an argument error (exit 2). */

@@ -7,6 +7,7 @@
 import type { ImportProducer, ImportStatus } from '../queue/index.js';
 import { CommandError } from './exit-codes.js';
 import { Progress } from './progress.js';
+import { imageReference } from '../reference/index.js';
 
 /** How often job states are read. */
 const POLL_MS = 250;
@@ -124,7 +125,7 @@ function outcomeOf(
   return { kind: 'no-signatures', nextCheckAt: undefined, status };
 }
 
-const refOf = (s: ImportStatus) => `${s.data.registry}/${s.data.repository}@${s.data.digest}`;
+const refOf = (s: ImportStatus) => imageReference(s.data);
 
 /** Fails --wait when no worker has consumed the queue for NO_WORKER_GRACE_MS. */
 class WorkerWatch {

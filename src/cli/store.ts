@@ -2,30 +2,13 @@
  * The store the daemon's config names, for commands that read or change it directly, with the
  * image index when its Redis answers (listings need it; writes keep it current).
  */
-import { loadDaemonConfig, stateDirOf } from '../config/index.js';
-import {
-  embeddedRedisUrl,
-  indexConnection,
-  ioredisUrl,
-  redactRedisUrl,
-  redisAnswers,
-} from '../redis/index.js';
-import {
-  createFsStore,
-  createRedisStore,
-  redisImageIndex,
-  Tombstones,
-  type ImageIndex,
-  type SignatureStore,
-} from '../store/index.js';
+import { loadDaemonConfig } from '../config/index.js';
+import { indexConnection, ioredisUrl, redactRedisUrl, redisAnswers } from '../redis/index.js';
+import { openStore, redisUrlFor, type OpenedStore } from '../wiring/index.js';
 import { CommandError } from './exit-codes.js';
 import { warn } from './output.js';
 
-export interface ConfiguredStore {
-  readonly store: SignatureStore;
-  readonly index: ImageIndex | undefined;
-  /** Removed signatures (in the same Redis as the index); undefined without Redis. */
-  readonly tombstones: Tombstones | undefined;
+export interface ConfiguredStore extends OpenedStore {
   close(): Promise<void>;
 }
 
@@ -40,11 +23,8 @@ export async function openConfiguredStore(
   const { config } = loadDaemonConfig(configFile);
   // The redis backend keeps the signatures themselves in Redis: it is always required.
   if (config.store.backend === 'redis') options = { index: 'required' };
-  if (options.index === 'none') {
-    const store = createFsStore({ root: config.store.path });
-    return { store, index: undefined, tombstones: undefined, close: () => store.close() };
-  }
-  const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
+  if (options.index === 'none') return withoutRedis(openStore(config));
+  const redisUrl = redisUrlFor(config);
   if (!(await redisAnswers(ioredisUrl(redisUrl)))) {
     const why = `no Redis answers at ${redactRedisUrl(redisUrl)}`;
     if (options.index === 'required')
@@ -54,22 +34,20 @@ export async function openConfiguredStore(
       );
     if (!options.quiet)
       warn(`${why}: the image index is not updated (run \`sigmirror images reindex\` later)`);
-    const store = createFsStore({ root: config.store.path });
-    return { store, index: undefined, tombstones: undefined, close: () => store.close() };
+    return withoutRedis(openStore(config));
   }
   const redis = indexConnection(redisUrl);
-  const index = redisImageIndex(redis, config.redis.prefix);
-  const store =
-    config.store.backend === 'redis'
-      ? createRedisStore({ redis, prefix: config.redis.prefix, index })
-      : createFsStore({ root: config.store.path, index });
+  const opened = openStore(config, redis);
   return {
-    store,
-    index,
-    tombstones: new Tombstones(redis, config.redis.prefix),
+    ...opened,
     close: async () => {
-      await store.close();
+      await opened.store.close();
       redis.disconnect();
     },
   };
 }
+
+const withoutRedis = (opened: OpenedStore): ConfiguredStore => ({
+  ...opened,
+  close: () => opened.store.close(),
+});

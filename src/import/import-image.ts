@@ -13,7 +13,7 @@ import {
   type EndedBy,
 } from '../fetch/index.js';
 import { signatureUrl } from '../lookaside/index.js';
-import { parseNormalizedReference } from '../reference/index.js';
+import { parseNormalizedReference, imageReference } from '../reference/index.js';
 import { lookasideFor, signatureBaseFor, type RegistriesConfig } from '../registries/index.js';
 import {
   SignatureLimitError,
@@ -78,7 +78,7 @@ export class NoConfigurationError extends Error {
 export async function importImage(image: ImageKey, deps: ImportDeps): Promise<ImportResult> {
   const config = deps.registries();
   if (!config) throw new NoConfigurationError('no valid registries.d configuration is loaded yet');
-  const ref = parseNormalizedReference(`${image.registry}/${image.repository}@${image.digest}`);
+  const ref = parseNormalizedReference(imageReference(image));
   const decision = lookasideFor(config, ref, 'read');
   let base: string;
   try {

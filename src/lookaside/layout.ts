@@ -8,7 +8,14 @@
  * Pure. Digest and repository are validated before any URL or path is built.
  */
 import { MAX_SIGNATURE_INDEX } from '../limits.js';
-import { anchoredDomainRegexp, anchoredPathComponentRegexp } from '../reference/index.js';
+import {
+  checkImageKey,
+  invalidPartMessage,
+  isRegistry,
+  isRepository,
+  isSha256Digest,
+  type ImageKey,
+} from '../reference/index.js';
 
 /** Highest index a path may name (src/limits.ts: the per-image cap). */
 export const MAX_INDEX = MAX_SIGNATURE_INDEX;
@@ -20,22 +27,19 @@ export class LayoutError extends Error {
 
 /** `sha256:<hex>` → `sha256=<hex>`, after validating it. */
 export function digestSegment(digest: string): string {
-  if (!/^sha256:[a-f0-9]{64}$/.test(digest)) throw new LayoutError(`invalid digest "${digest.slice(0, 80)}"`);
+  if (!isSha256Digest(digest)) throw new LayoutError(invalidPartMessage('digest', digest));
   return digest.replace(':', '=');
 }
 
 /** Validates a repository path (no host), component by component. */
 export function checkRepository(repository: string): string {
-  if (repository.length > 255 || !repository.split('/').every((c) => anchoredPathComponentRegexp.test(c))) {
-    throw new LayoutError(`invalid repository path "${repository.slice(0, 80)}"`);
-  }
+  if (!isRepository(repository)) throw new LayoutError(invalidPartMessage('repository', repository));
   return repository;
 }
 
 /** Validates a registry host[:port]. */
 export function checkRegistry(registry: string): string {
-  if (!anchoredDomainRegexp.test(registry))
-    throw new LayoutError(`invalid registry "${registry.slice(0, 80)}"`);
+  if (!isRegistry(registry)) throw new LayoutError(invalidPartMessage('registry', registry));
   return registry;
 }
 
@@ -48,6 +52,45 @@ function checkIndex(index: number): number {
 /** `<repository>@sha256=<hex>/signature-<N>`, relative to a lookaside base. */
 export function signatureRelativePath(repository: string, digest: string, index: number): string {
   return `${checkRepository(repository)}@${digestSegment(digest)}/signature-${checkIndex(index)}`;
+}
+
+/**
+ * The mirror's (and the fs store's) path of an image's signature N: a lookaside tree whose first
+ * component is the registry, `<registry>/<repository>@sha256=<hex>/signature-<N>`.
+ */
+export function mirrorPath(image: ImageKey, index: number): string {
+  return `${checkRegistry(image.registry)}/${signatureRelativePath(image.repository, image.digest, index)}`;
+}
+
+const DIGEST_MARK = '@sha256=';
+/** A name of 255, the digest and the longest index: anything longer is not a mirror path. */
+const MIRROR_PATH_MAX = 255 + DIGEST_MARK.length + 64 + `/signature-${MAX_INDEX}`.length;
+const MIRROR_TAIL = /^([a-f0-9]{64})\/signature-([1-9]\d{0,3})$/;
+
+/**
+ * The inverse of mirrorPath over a raw (not URL-decoded) path: image and index, or undefined when
+ * it is not exactly such a path. Split by hand from the end (no pattern runs over the whole
+ * name), then the image is validated as every ImageKey is.
+ */
+export function parseMirrorPath(path: string): { image: ImageKey; index: number } | undefined {
+  if (path.length > MIRROR_PATH_MAX) return undefined;
+  const slash = path.indexOf('/');
+  const at = path.lastIndexOf(DIGEST_MARK);
+  if (slash <= 0 || at <= slash + 1) return undefined;
+  const tail = MIRROR_TAIL.exec(path.slice(at + DIGEST_MARK.length));
+  if (!tail) return undefined;
+  const index = Number(tail[2]);
+  if (index > MAX_INDEX) return undefined;
+  const image = {
+    registry: path.slice(0, slash),
+    repository: path.slice(slash + 1, at),
+    digest: `sha256:${tail[1]}`,
+  };
+  try {
+    return { image: checkImageKey(image), index };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -65,6 +108,14 @@ export function signatureUrl(signatureBase: string, digest: string, index: numbe
 /** Release layout, relative to a release store: `sha256=<hex>/signature-<N>`. */
 export function releaseRelativePath(digest: string, index: number): string {
   return `${digestSegment(digest)}/signature-${checkIndex(index)}`;
+}
+
+/** The inverse of releaseRelativePath over a raw path: digest and index, or undefined. */
+export function parseReleasePath(path: string): { digest: string; index: number } | undefined {
+  const m = /^sha256=([a-f0-9]{64})\/signature-([1-9]\d{0,3})$/.exec(path);
+  if (!m) return undefined;
+  const index = Number(m[2]);
+  return index > MAX_INDEX ? undefined : { digest: `sha256:${m[1]!}`, index };
 }
 
 /**

@@ -8,6 +8,7 @@ import { Queue, type Job } from 'bullmq';
 import type { ImportJob } from './jobs.js';
 import { IMPORT_QUEUE } from './names.js';
 import { PRODUCER_TIMEOUT_MS, QueueUnavailableError, type ImportProducer } from './producer.js';
+import { imageReference } from '../reference/index.js';
 
 /**
  * The periodic resync's queue. Keep in sync with workers/resync.ts RESYNC_QUEUE (src/ never
@@ -133,12 +134,15 @@ export class QueueInspector {
 
 function summary(job: Job, state: JobState): JobSummary {
   const data = (job.data ?? {}) as Partial<ImportJob>;
-  const isImport = typeof data.registry === 'string' && typeof data.digest === 'string';
+  const isImport =
+    typeof data.registry === 'string' &&
+    typeof data.repository === 'string' &&
+    typeof data.digest === 'string';
   return {
     id: job.id ?? '',
     name: job.name,
     state,
-    reference: isImport ? `${data.registry}/${data.repository}@${data.digest}` : null,
+    reference: isImport ? imageReference(data as ImportJob) : null,
     reason: isImport ? (data.reason ?? null) : null,
     attemptsMade: job.attemptsMade,
     attempts: job.opts.attempts ?? 1,

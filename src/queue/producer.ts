@@ -9,6 +9,7 @@ import { producerConnection } from '../redis/index.js';
 import { importJobSchema, jobIdFor, type ImportJob, type ImportJobInput } from './jobs.js';
 import { IMPORT_QUEUE } from './names.js';
 import { BACKOFF_TYPE } from './retry.js';
+import { imageReference } from '../reference/index.js';
 
 /** Completed jobs kept for status queries (the newest N), and for how long. */
 export const KEEP_COMPLETED = { count: 10_000, age: 7 * 24 * 3600 } as const;
@@ -191,7 +192,7 @@ export class ImportProducer {
     const view = (job: Awaited<ReturnType<Queue['getJobs']>>[number]): RecentJob => {
       const data = job.data as ImportJob;
       return {
-        reference: `${data.registry}/${data.repository}@${data.digest}`,
+        reference: imageReference(data),
         finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
         added: ((job.returnvalue as { added?: unknown[] } | undefined)?.added ?? []).length,
         error: job.failedReason || null,

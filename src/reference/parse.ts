@@ -27,7 +27,7 @@ export interface DockerReference {
 
 /** A reference that does not follow the grammar; the message says why. */
 export class ReferenceError extends Error {
-  override readonly name = 'ReferenceError';
+  override readonly name: string = 'ReferenceError';
 }
 
 /** Hex lengths of the digest algorithms go-digest knows. */

@@ -3,18 +3,16 @@
  * pullspec by digest (`quay.io/openshift-release-dev/ocp-release@sha256:<hex>`, a tag beside the
  * digest allowed). Releases are keyed by digest alone, as the CVO keys them. Pure.
  */
-import { parseNormalizedReference, ReferenceError } from '../reference/index.js';
+import { isSha256Digest, parseNormalizedReference, ReferenceError } from '../reference/index.js';
 
 /** A release name that names no sha256 digest. */
 export class ReleaseNameError extends Error {
   override readonly name = 'ReleaseNameError';
 }
 
-const SHA256 = /^sha256:[a-f0-9]{64}$/;
-
 /** The release digest `sha256:<hex>` a name gives; throws ReleaseNameError with the reason. */
 export function releaseDigestOf(name: string): string {
-  if (SHA256.test(name)) return name;
+  if (isSha256Digest(name)) return name;
   if (!name.includes('@'))
     throw new ReleaseNameError(
       `"${name.slice(0, 200)}" names no release: give sha256:<64 hex> or <pullspec>@sha256:<64 hex>`,
@@ -26,7 +24,7 @@ export function releaseDigestOf(name: string): string {
     if (err instanceof ReferenceError) throw new ReleaseNameError(`"${name.slice(0, 200)}": ${err.message}`);
     throw err;
   }
-  if (!digest || !SHA256.test(digest))
+  if (!digest || !isSha256Digest(digest))
     throw new ReleaseNameError(`"${name.slice(0, 200)}": only sha256 release digests are supported`);
   return digest;
 }

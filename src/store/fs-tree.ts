@@ -5,7 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { checkRegistry, LayoutError, signatureRelativePath } from '../lookaside/index.js';
+import { imageKeyProblem } from '../reference/index.js';
 import { TEMP_PREFIX } from './atomic.js';
 import type { ImageKey } from './types.js';
 
@@ -37,16 +37,10 @@ async function* walkImageDirs(
 
 /** The image, when its names pass the layout's checks (the store refuses to touch any other path). */
 function entryFor(root: string, image: ImageKey): TreeEntry {
-  try {
-    checkRegistry(image.registry);
-    signatureRelativePath(image.repository, image.digest, 1);
-    return { image };
-  } catch (err) {
-    if (!(err instanceof LayoutError)) throw err;
-    return {
-      invalid: path.join(root, image.registry, `${image.repository}@${image.digest.replace(':', '=')}`),
-    };
-  }
+  if (imageKeyProblem(image) === undefined) return { image };
+  return {
+    invalid: path.join(root, image.registry, `${image.repository}@${image.digest.replace(':', '=')}`),
+  };
 }
 
 /** Every image with a metadata file under `metaRoot`. */

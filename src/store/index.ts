@@ -18,7 +18,6 @@ export { SignatureLimitError, SignatureNameTakenError } from './errors.js';
 export { createFsStore, type FsStoreOptions } from './fs-store.js';
 export { GroupCommitter, syncFileSystemOf, type Flush } from './committer.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
-export { imageKeyFromReference, imageKeyString } from './image-key.js';
 export {
   releaseKey,
   isReleaseKey,

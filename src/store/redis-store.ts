@@ -37,6 +37,7 @@ import type {
   SignatureStore,
   VerificationRecord,
 } from './types.js';
+import { imageReference } from '../reference/index.js';
 
 /**
  * ARGV: reference, imported?, now, lookaside, n, the per-image cap, then n × (sha, bytes, entry,
@@ -280,7 +281,7 @@ class RedisStore implements SignatureStore {
   async close(): Promise<void> {}
 }
 
-const reference = (image: ImageKey) => `${image.registry}/${image.repository}@${image.digest}`;
+const reference = imageReference;
 
 function parseReference(ref: string): ImageKey {
   const slash = ref.indexOf('/');

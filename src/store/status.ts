@@ -5,8 +5,8 @@
  * failed since; `failed` — the latest check trusted none. Pure.
  */
 import { redactUrl } from '../redact.js';
-import { imageKeyString } from './image-key.js';
 import type { ImageKey, ImageStatus, ImageSummary, SignatureEntry } from './types.js';
+import { imageReference } from '../reference/index.js';
 
 export function imageStatus(signatures: readonly SignatureEntry[]): {
   status: ImageStatus;
@@ -35,7 +35,7 @@ export function summarize(
     registry: image.registry,
     repository: image.repository,
     digest: image.digest,
-    reference: imageKeyString(image),
+    reference: imageReference(image),
     signatures: meta.signatures.length,
     ...imageStatus(meta.signatures),
     lastImportAt: meta.lastImportAt ?? null,

@@ -8,8 +8,8 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { imageKeyString } from './image-key.js';
 import type { ImageKey } from './types.js';
+import { imageReference } from '../reference/index.js';
 
 /** One removed signature, by content. */
 export interface Tombstone {
@@ -40,7 +40,7 @@ export class Tombstones {
   ) {}
 
   private key(image: ImageKey): string {
-    return `${this.prefix}:tombstones:${imageKeyString(image)}`;
+    return `${this.prefix}:tombstones:${imageReference(image)}`;
   }
 
   /** An image's tombstones, oldest first. */

@@ -4,15 +4,10 @@
  * src/signature) and claims nothing about trust: records come from callers that ran verify.
  */
 
-/** One image, as the lookaside tree keys it. */
-export interface ImageKey {
-  /** Registry host[:port], e.g. `registry.redhat.io`. */
-  readonly registry: string;
-  /** Repository path without the host, e.g. `ubi9/ubi`. */
-  readonly repository: string;
-  /** `sha256:<64 hex>`. */
-  readonly digest: string;
-}
+import type { ImageKey } from '../reference/index.js';
+
+/** One image, as the lookaside tree keys it (src/reference: the type, its validator and conversions). */
+export type { ImageKey };
 
 /** How a signature got into the store. */
 export interface Provenance {

@@ -11,6 +11,7 @@ import {
 } from '../signature/index.js';
 import type { ImageKey, SignatureStore } from '../store/index.js';
 import { signatureOutcome, type SignatureOutcome } from './report.js';
+import { imageReference } from '../reference/index.js';
 
 /** One stored signature's outcome: where it is, then the shared vocabulary (report.ts). */
 export interface SignatureReport extends SignatureOutcome {
@@ -39,7 +40,7 @@ export interface VerifyImageInput {
 export class ImageUnknownError extends Error {
   override readonly name = 'ImageUnknownError';
   constructor(readonly image: ImageKey) {
-    super(`no image ${image.registry}/${image.repository}@${image.digest} is stored`);
+    super(`no image ${imageReference(image)} is stored`);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { JobCounts, JobState, JobSummary } from '../../queue/index.js';
 import type { ImageStatus } from '../../store/index.js';
+import type { RecentJobsView, RegistriesView } from '../status-snapshot.js';
 
 /** A queue's counts per state, and whether it is paused. */
 export interface QueueCountsView {
@@ -19,7 +20,7 @@ export interface QueueView extends QueueCountsView {
 }
 
 /** `/admin`: the daemon's state, as an admin checks it first. */
-export interface AdminStatus {
+export interface AdminStatus extends RecentJobsView {
   /** The process that answered this request (one of several with listen.processes > 1). */
   readonly process: {
     readonly version: string;
@@ -30,17 +31,8 @@ export interface AdminStatus {
     readonly rssBytes: number;
     readonly heapUsedBytes: number;
   };
-  readonly registries: {
-    readonly dir: string;
-    /** When the configuration in force was applied; null before the first good load. */
-    readonly loadedAt: string | null;
-    readonly files: number;
-    readonly reloads: number;
-    readonly failures: number;
-    /** The latest rejected load, each problem as `file:line: message`; null once a good load applied. */
-    readonly lastError: { readonly at: string; readonly errors: readonly string[] } | null;
-    readonly warnings: readonly string[];
-  };
+  /** The snapshot's registries view, problems as `file:line: message`, with the directory and warnings. */
+  readonly registries: RegistriesView & { readonly dir: string; readonly warnings: readonly string[] };
   readonly tokens: {
     /** auth.tokensFile; null when none is configured (every token is refused). */
     readonly file: string | null;
@@ -55,14 +47,4 @@ export interface AdminStatus {
     readonly total: number;
   };
   readonly queues: readonly QueueCountsView[];
-  readonly recentImports: readonly {
-    readonly reference: string;
-    readonly finishedAt: string | null;
-    readonly added: number;
-  }[];
-  readonly recentFailures: readonly {
-    readonly reference: string;
-    readonly failedAt: string | null;
-    readonly error: string | null;
-  }[];
 }

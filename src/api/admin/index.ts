@@ -6,9 +6,6 @@ export {
   type AdminData,
   type AdminSourceDeps,
 } from './source.js';
-export { loadAdminAssets } from './assets.js';
-export { ADMIN_COOKIE, requireAdminPage, safeAdminNext } from './session.js';
-export { adminLoginPage } from './login.js';
 export { statusPage, duration } from './status-page.js';
 export { queuePage } from './queue-page.js';
 export { queueHref, type AdminPageContext } from './layout.js';

@@ -1,12 +1,11 @@
 /**
- * The dashboard's pages are console pages (src/api/console/layout.ts: the same shell, stylesheet
- * and escaping) with admin.js as their script and a second navigation line: the status page and
- * one page per queue.
+ * The dashboard's pages are web UI pages (src/api/webui: the same shell, stylesheet, script and
+ * escaping) on the ADMIN_UI mount, with a second navigation line: the status page and one page
+ * per queue.
  */
-import { html, type Html } from '../console/index.js';
-import { page, type PageContext } from '../console/index.js';
+import { html, page, type Html, type PageContext } from '../webui/index.js';
 
-/** What a dashboard page is rendered with: the console's context plus the queue names. */
+/** What a dashboard page is rendered with: the UI's context plus the queue names. */
 export interface AdminPageContext extends PageContext {
   readonly queues: readonly string[];
 }

@@ -1,12 +1,11 @@
 /**
  * `/admin/queues/<name>`: a queue's job counts per state and, per state, its newest jobs with
  * their image, attempts, times and failure reason; failed jobs can be retried, jobs no worker
- * holds removed (admin.js calls /v1/admin with the token, then reloads).
+ * holds removed (the UI script calls /v1/admin with the token, then reloads).
  * WARNING: a job's failedReason quotes upstream answers and config text: escaped like the rest.
  */
 import { JOB_STATES, type JobState, type JobSummary } from '../../queue/index.js';
-import { html, type Html } from '../console/index.js';
-import { orDash, referenceLink, time } from '../console/index.js';
+import { html, orDash, referenceLink, tableHead, time, type Html } from '../webui/index.js';
 import type { QueueView } from './data.js';
 import { adminPage, queueHref, type AdminPageContext } from './layout.js';
 
@@ -61,18 +60,7 @@ function section(view: QueueView, state: JobState): Html {
   return html`<section aria-labelledby="jobs-${state}-h">
     ${heading}
     <table id="jobs-${state}">
-      <thead>
-        <tr>
-          <th>job</th>
-          <th>image</th>
-          <th class="num">attempts</th>
-          <th>created</th>
-          <th>started</th>
-          <th>finished</th>
-          <th>failed reason</th>
-          <th></th>
-        </tr>
-      </thead>
+      ${tableHead(['job', 'image', { num: 'attempts' }, 'created', 'started', 'finished', 'failed reason', ''])}
       <tbody>
         ${jobs.map((job) => row(view, job))}
       </tbody>

@@ -1,16 +1,15 @@
 /**
- * The dashboard's data over the daemon's parts: the registries.d and tokens watchers, the store's
- * image index (countImages), the queues (QueueInspector) and the producer's recent jobs, and this
- * process. Keep in sync with src/api/routes/status.ts (the same registries and recent-jobs fields).
+ * The dashboard's data over the daemon's parts: the status snapshot GET /v1/status answers (its
+ * registries.d state and recent jobs), the tokens watcher, the store's image index (countImages),
+ * the queues (QueueInspector), and this process.
  */
 import type { TokensWatcher } from '../../auth/index.js';
 import { JOB_STATES, QueueInspector, type ImportProducer, type JobSummary } from '../../queue/index.js';
-import { formatProblem, type RegistriesWatcher } from '../../registries/index.js';
+import { formatProblem } from '../../registries/index.js';
 import type { SignatureStore } from '../../store/index.js';
 import { VERSION } from '../../version.js';
-import { RECENT_JOBS } from '../routes/status.js';
+import { registriesView, type StatusReader, type StatusSnapshot } from '../status-snapshot.js';
 import type { AdminStatus, QueueCountsView, QueueView } from './data.js';
-import { recentJobsView, registriesView } from '../status-view.js';
 
 /** Jobs listed per state on a queue page (the newest). */
 export const JOBS_PER_STATE = 20;
@@ -26,7 +25,7 @@ export interface AdminSourceDeps {
   readonly config: AdminConfigView;
   readonly store: SignatureStore;
   readonly producer: ImportProducer;
-  readonly registries: RegistriesWatcher;
+  readonly status: StatusReader;
   readonly tokens: TokensWatcher;
 }
 
@@ -48,14 +47,14 @@ export function adminDataSource(deps: AdminSourceDeps): AdminData {
     inspector,
 
     async status() {
-      const [counts, queues, recent] = await Promise.all([
+      const [counts, queues, snapshot] = await Promise.all([
         deps.store.countImages(),
         Promise.all(inspector.names().map(queueCounts)),
-        deps.producer.recent(RECENT_JOBS),
+        deps.status(),
       ]);
       return {
         process: processInfo(),
-        registries: registriesInfo(deps),
+        registries: registriesInfo(deps.config, snapshot),
         tokens: {
           file: deps.config.auth.tokensFile ?? null,
           count: deps.tokens.current().size,
@@ -68,7 +67,8 @@ export function adminDataSource(deps: AdminSourceDeps): AdminData {
           total: Object.values(counts).reduce((a, b) => a + b, 0),
         },
         queues,
-        ...recentJobsView(recent),
+        recentImports: snapshot.view.recentImports,
+        recentFailures: snapshot.view.recentFailures,
       };
     },
 
@@ -97,11 +97,10 @@ function processInfo(): AdminStatus['process'] {
   };
 }
 
-function registriesInfo(deps: AdminSourceDeps): AdminStatus['registries'] {
-  const state = deps.registries.current();
+function registriesInfo(config: AdminConfigView, snapshot: StatusSnapshot): AdminStatus['registries'] {
   return {
-    dir: deps.config.registriesDir,
-    ...registriesView(state, formatProblem),
-    warnings: state.warnings.map(formatProblem),
+    dir: config.registriesDir,
+    ...registriesView(snapshot.registries, formatProblem),
+    warnings: snapshot.registries.warnings.map(formatProblem),
   };
 }

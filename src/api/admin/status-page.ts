@@ -3,7 +3,7 @@
  * the queues' counts (each linking to its page), and the newest finished imports and failures.
  */
 import { IMAGE_STATUSES } from '../../store/index.js';
-import { html, recentJobs, statusBadge, time, type Html } from '../console/index.js';
+import { html, recentJobs, statusBadge, tableHead, time, type Html } from '../webui/index.js';
 import type { AdminStatus } from './data.js';
 import { adminPage, queueHref, type AdminPageContext } from './layout.js';
 
@@ -113,12 +113,7 @@ function queuesSection(status: AdminStatus): Html {
   return html`<section aria-labelledby="queues-h">
     <h2 id="queues-h">Queues</h2>
     <table id="queues">
-      <thead>
-        <tr>
-          <th>queue</th>
-          ${states.map((s) => html`<th class="num">${s}</th>`)}
-        </tr>
-      </thead>
+      ${tableHead(['queue', ...states.map((num) => ({ num }))])}
       <tbody>
         ${rows}
       </tbody>

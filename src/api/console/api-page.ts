@@ -1,11 +1,10 @@
 /**
  * `GET /docs/api`: the OpenAPI document (src/api/openapi.ts) as one readable page, rendered on
  * the server from the same object /openapi.json serves: every operation with its role,
- * parameters, request body and responses, then the component schemas. It uses the console's
- * stylesheet and nothing else (no script, no CDN), under the console's CSP.
+ * parameters, request body and responses, then the component schemas. It uses the web UI's
+ * stylesheet and nothing else (no script, no CDN), under the web UI's CSP.
  */
-import type { Asset } from './assets.js';
-import { html, type Html } from './escape.js';
+import { html, tableHead, type Asset, type Html } from '../webui/index.js';
 
 type Json = Readonly<Record<string, unknown>>;
 interface Operation extends Json {
@@ -48,14 +47,7 @@ function content(media: Readonly<Record<string, Json>> | undefined): Html {
 function parameters(list: readonly Json[] | undefined): Html {
   if (!list?.length) return html``;
   return html`<table>
-    <thead>
-      <tr>
-        <th>parameter</th>
-        <th>in</th>
-        <th>description</th>
-        <th>example</th>
-      </tr>
-    </thead>
+    ${tableHead(['parameter', 'in', 'description', 'example'])}
     <tbody>
       ${list.map(
         (p) =>

@@ -2,9 +2,10 @@
  * What the console reads, and nothing more: the same answers as `GET /v1/images`,
  * `/v1/images/summary`, `/v1/images/<image>` and `/v1/status`, as functions (the console never
  * calls its own API over HTTP). source.ts implements them with the calls those routes make.
- * Keep in sync with src/api/routes/images.ts, status.ts and docs/console.md.
+ * Keep in sync with src/api/routes/images.ts and docs/console.md.
  */
 import type { ImageKey, ImagePage, ImageStatus, SignatureEntry } from '../../store/index.js';
+import type { StatusView } from '../status-snapshot.js';
 
 /** A page request of `GET /v1/images`; absent fields do not filter. */
 export interface ConsoleImageQuery {
@@ -38,30 +39,8 @@ export interface ConsoleImage extends ImageKey {
   readonly signatures: readonly SignatureEntry[];
 }
 
-/** `GET /v1/status`: the daemon's state for the overview. */
-export interface ConsoleStatus {
-  readonly registries: {
-    /** When the configuration in force was applied. */
-    readonly loadedAt: string | null;
-    readonly files: number;
-    /** The latest rejected edit (the last good configuration stays in force), or null. */
-    readonly lastError: { readonly at: string; readonly errors: readonly string[] } | null;
-  };
-  readonly queueDepth: number;
-  /** Names of the configured `verify.keys` (the verify form offers them). */
-  readonly verifyKeys: readonly string[];
-  readonly recentImports: readonly {
-    readonly reference: string;
-    readonly finishedAt: string | null;
-    /** Signatures the import added. */
-    readonly added: number;
-  }[];
-  readonly recentFailures: readonly {
-    readonly reference: string;
-    readonly failedAt: string | null;
-    readonly error: string | null;
-  }[];
-}
+/** `GET /v1/status`: the daemon's state for the overview (the status snapshot's view). */
+export type ConsoleStatus = StatusView;
 
 /** The console's data source; invalid input (a bad cursor, say) throws the ApiError the routes throw. */
 export interface ConsoleData {

@@ -4,12 +4,11 @@
  * verification records newest first, and the re-import and verify actions the token may use.
  */
 import type { Principal, Role } from '../../auth/index.js';
+import { imageReference } from '../../reference/index.js';
 import { isReleaseKey, type SignatureEntry, type VerificationRecord } from '../../store/index.js';
 import type { ConsoleImage } from './data.js';
-import { html, type Html } from './escape.js';
-import { orDash, statusBadge, time } from './format.js';
-import { page, type PageContext } from './layout.js';
-import { noTokensNotice } from './no-tokens.js';
+import { html, noTokensNotice, orDash, page, statusBadge, tableHead, time } from '../webui/index.js';
+import type { Html, PageContext } from '../webui/index.js';
 
 /** A stored field of unknown type as text (records and parsed claims are schemaless JSON). */
 function text(value: unknown): string | null {
@@ -141,16 +140,7 @@ function records(entry: SignatureEntry): Html {
     </tr>`;
   });
   return html`<table class="records">
-    <thead>
-      <tr>
-        <th>when</th>
-        <th>by</th>
-        <th>key</th>
-        <th>expected identity</th>
-        <th>verdict</th>
-        <th>reason</th>
-      </tr>
-    </thead>
+    ${tableHead(['when', 'by', 'key', 'expected identity', 'verdict', 'reason'])}
     <tbody>
       ${rows}
     </tbody>
@@ -188,7 +178,7 @@ function signature(entry: SignatureEntry, imageDigest: string): Html {
 }
 
 export function imagePage(ctx: PageContext, image: ConsoleImage, verifyKeys: readonly string[]): string {
-  const reference = `${image.registry}/${image.repository}@${image.digest}`;
+  const reference = imageReference(image);
   const body = html`<h1><code>${reference}</code></h1>
     <dl class="facts">
       <dt>status</dt>

@@ -5,9 +5,8 @@
 import { ApiError } from '../errors.js';
 import { IMAGE_STATUSES, type ImagePage, type ImageStatus } from '../../store/index.js';
 import type { ConsoleImageQuery } from './data.js';
-import { html, type Html } from './escape.js';
-import { imageHref, orDash, statusBadge, time } from './format.js';
-import { page, type PageContext } from './layout.js';
+import { html, imageHref, orDash, page, statusBadge, tableHead, time } from '../webui/index.js';
+import type { Html, PageContext } from '../webui/index.js';
 
 /** The bounds GET /v1/images enforces: rows per page, name and cursor lengths. */
 const MAX_LIMIT = 1000;
@@ -115,16 +114,7 @@ export function imagesPage(ctx: PageContext, query: ConsoleImageQuery, result: I
   const body = html`<h1>Images</h1>
     ${filters(query)}
     <table id="images">
-      <thead>
-        <tr>
-          <th>image</th>
-          <th>status</th>
-          <th class="num">signatures</th>
-          <th>last import</th>
-          <th>last verified</th>
-          <th>source</th>
-        </tr>
-      </thead>
+      ${tableHead(['image', 'status', { num: 'signatures' }, 'last import', 'last verified', 'source'])}
       <tbody>
         ${rows(result)}
       </tbody>

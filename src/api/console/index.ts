@@ -1,16 +1,6 @@
 export type { ConsoleData, ConsoleImage, ConsoleImageQuery, ConsoleStatus, ConsoleSummary } from './data.js';
 export { consoleDataSource, type ConsoleSourceDeps } from './source.js';
-export { loadAssets, ASSET_CACHE_CONTROL, type Asset } from './assets.js';
 export { apiPage } from './api-page.js';
-export { CONSOLE_CSP, consoleHeaders } from './headers.js';
-export { CONSOLE_COOKIE, requireConsoleReader } from './session.js';
-export { escapeHtml, html, Html } from './escape.js';
-export { loginPage } from './login.js';
-export { noTokensNotice } from './no-tokens.js';
 export { overviewPage } from './overview.js';
 export { imagesPage, parseImagesQuery } from './images.js';
 export { imagePage } from './image.js';
-export { consolePrincipal } from './session.js';
-export { page, type PageContext } from './layout.js';
-export { orDash, referenceLink, statusBadge, time } from './format.js';
-export { recentJobs } from './recent.js';

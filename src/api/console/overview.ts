@@ -1,10 +1,8 @@
 /** `/console`: images per status, the daemon's configuration state, recent imports and failures. */
 import { IMAGE_STATUSES } from '../../store/index.js';
 import type { ConsoleStatus, ConsoleSummary } from './data.js';
-import { html, type Html } from './escape.js';
-import { statusBadge, time } from './format.js';
-import { page, type PageContext } from './layout.js';
-import { recentJobs } from './recent.js';
+import { html, page, recentJobs, statusBadge, time } from '../webui/index.js';
+import type { Html, PageContext } from '../webui/index.js';
 
 function counts(summary: ConsoleSummary): Html {
   const tiles = IMAGE_STATUSES.map(

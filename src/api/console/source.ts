@@ -1,26 +1,20 @@
 /**
  * ConsoleData over the daemon's parts, with the calls the /v1 routes make: the store's index
- * (listImages, countImages, summary), its signatures (list), the queue (depth, recent) and the
- * registries.d watcher. Keep in sync with src/api/routes/images.ts and status.ts.
+ * (listImages, countImages, summary), its signatures (list), and the status snapshot GET
+ * /v1/status answers. Keep in sync with src/api/routes/images.ts.
  */
-import type { ImportProducer } from '../../queue/index.js';
-import type { RegistriesWatcher } from '../../registries/index.js';
 import type { SignatureStore } from '../../store/index.js';
 import { DEFAULT_PAGE } from '../request-schemas.js';
-import { RECENT_JOBS } from '../routes/status.js';
+import type { StatusReader } from '../status-snapshot.js';
 import type { ConsoleData } from './data.js';
-import { recentJobsView, registriesView } from '../status-view.js';
 
 export interface ConsoleSourceDeps {
   readonly store: SignatureStore;
-  readonly producer: ImportProducer;
-  readonly registries: RegistriesWatcher;
-  /** Names of the configured `verify.keys`. */
-  readonly verifyKeys: readonly string[];
+  readonly status: StatusReader;
 }
 
 export function consoleDataSource(deps: ConsoleSourceDeps): ConsoleData {
-  const { store, producer } = deps;
+  const { store } = deps;
   return {
     listImages: (query) => store.listImages({ ...query, limit: query.limit ?? DEFAULT_PAGE }),
 
@@ -42,15 +36,6 @@ export function consoleDataSource(deps: ConsoleSourceDeps): ConsoleData {
       };
     },
 
-    async status() {
-      const state = deps.registries.current();
-      const [queueDepth, recent] = await Promise.all([producer.depth(), producer.recent(RECENT_JOBS)]);
-      return {
-        registries: registriesView(state),
-        queueDepth,
-        verifyKeys: deps.verifyKeys,
-        ...recentJobsView(recent),
-      };
-    },
+    status: async () => (await deps.status()).view,
   };
 }

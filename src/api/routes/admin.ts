@@ -1,39 +1,31 @@
 /**
  * The admin dashboard (admin role): `/admin` (status page) and `/admin/queues/<name>` (jobs per
- * state), server-rendered like the console, with its login page and script; and the two job
- * actions its buttons call, `/v1/admin/…`, which take only `Authorization: Bearer` (never the
- * page cookie). See docs/operations.md, "Dashboard".
+ * state), its pages on the web UI's ADMIN_UI mount (login page, script, session, headers); and
+ * the two job actions its buttons call, `/v1/admin/…`, which take only `Authorization: Bearer`
+ * (never the page cookie). See docs/operations.md, "Dashboard".
  */
 import Router from '@koa/router';
-import type { Context } from 'koa';
-import type { Principal, TokensWatcher } from '../../auth/index.js';
+import type { TokensWatcher } from '../../auth/index.js';
 import {
   JobNotFoundError,
   JobStateError,
   QueueUnavailableError,
   type ImportProducer,
 } from '../../queue/index.js';
-import type { RegistriesWatcher } from '../../registries/index.js';
 import type { SignatureStore } from '../../store/index.js';
-import {
-  adminDataSource,
-  adminLoginPage,
-  loadAdminAssets,
-  queuePage,
-  requireAdminPage,
-  statusPage,
-  type AdminConfigView,
-} from '../admin/index.js';
+import { adminDataSource, queuePage, statusPage, type AdminConfigView } from '../admin/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
-import { ASSET_CACHE_CONTROL, consoleHeaders } from '../console/index.js';
 import { ApiError } from '../errors.js';
+import type { StatusReader } from '../status-snapshot.js';
+import { ADMIN_UI, mountWebUi } from '../webui/index.js';
 
-/** The daemon's parts the dashboard reads (buildApi passes its ApiParts). */
+/** The daemon's parts the dashboard reads (buildApi passes its ApiParts and the status reader). */
 export interface AdminDeps {
   readonly config: AdminConfigView;
   readonly store: SignatureStore;
   readonly producer: ImportProducer;
-  readonly registries: RegistriesWatcher;
+  /** The status snapshot GET /v1/status and the console read. */
+  readonly status: StatusReader;
   readonly tokens: TokensWatcher;
 }
 
@@ -56,37 +48,21 @@ export function adminRoutes(deps: AdminDeps): Router {
     anonymousRead: deps.config.auth.anonymousRead,
   };
   const data = adminDataSource(deps);
-  const assets = loadAdminAssets();
-  const headers = consoleHeaders(assets);
-  const admin = requireAdminPage(auth);
   const adminApi = requireRole(auth, 'admin');
-  const render = (ctx: Context, body: string) => {
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.body = body;
-  };
-  const pageContext = (ctx: Context) => ({
-    assets,
-    principal: ctx.state.principal as Principal,
-    queues: data.inspector.names(),
-  });
-
-  const router = new Router();
-  router.get('/admin/static/admin.js', headers, (ctx) => {
-    ctx.set('Cache-Control', ASSET_CACHE_CONTROL);
-    ctx.type = assets.script.type;
-    ctx.body = assets.script.body;
-  });
-  router.get('/admin/login', headers, (ctx) => {
-    const next = typeof ctx.query.next === 'string' ? ctx.query.next : undefined;
-    render(ctx, adminLoginPage({ assets }, next, ctx.query.reason === 'invalid'));
-  });
-  router.get('/admin', headers, admin, async (ctx) => {
-    render(ctx, statusPage(pageContext(ctx), await mapped(() => data.status())));
-  });
-  router.get('/admin/queues/:queue', headers, admin, async (ctx) => {
-    const view = await mapped(() => data.queue(ctx.params.queue ?? ''));
-    render(ctx, queuePage(pageContext(ctx), view));
-  });
+  const router = mountWebUi(new Router(), ADMIN_UI, auth, [
+    {
+      path: '/admin',
+      render: async (_ctx, page) =>
+        statusPage({ ...page, queues: data.inspector.names() }, await mapped(() => data.status())),
+    },
+    {
+      path: '/admin/queues/:queue',
+      render: async (ctx, page) => {
+        const view = await mapped(() => data.queue(ctx.params.queue ?? ''));
+        return queuePage({ ...page, queues: data.inspector.names() }, view);
+      },
+    },
+  ]);
   router.post('/v1/admin/queues/:queue/jobs/:jobId/retry', adminApi, async (ctx) => {
     const { queue = '', jobId = '' } = ctx.params;
     const state = await mapped(() => data.inspector.retry(queue, jobId));

@@ -11,7 +11,8 @@ import { uploadSignature } from '../../import/index.js';
 import { SignatureLimitError, SignatureNameTakenError, type SignatureStore } from '../../store/index.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
-import { parseExtensionsName, type ImagePath } from '../paths.js';
+import type { ImageKey } from '../../reference/index.js';
+import { parseExtensionsName } from '../paths.js';
 import { signatureName, validatePut, type SignatureObject } from '../signature-object.js';
 import type { Context } from 'koa';
 import type { SignatureListBody } from '../response-types.js';
@@ -38,7 +39,7 @@ const PATH = /^\/extensions\/v2\/(.+)\/signatures\/([^/]+)$/;
 
 export function extensionsRoutes(deps: ExtensionsDeps): Router {
   const router = new Router();
-  const image = (ctx: Context): ImagePath => {
+  const image = (ctx: Context): ImageKey => {
     const m = PATH.exec(ctx.path);
     if (!m) throw new ApiError('NOT_FOUND');
     return parseExtensionsName(m[1]!, m[2]!, deps.defaultRegistry);

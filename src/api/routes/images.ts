@@ -9,7 +9,7 @@ import Router from '@koa/router';
 import type { SignatureStore } from '../../store/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { ApiError } from '../errors.js';
-import { validateDigest, validateName } from '../paths.js';
+import { checkedImage } from '../paths.js';
 import { imagesQuery } from '../request-schemas.js';
 import type { ImageCountsBody, ImagePageBody } from '../response-types.js';
 
@@ -37,9 +37,7 @@ export function imagesRoutes(deps: { store: SignatureStore; auth: AuthDeps }): R
     const m = PATH.exec(ctx.path);
     if (!m) throw new ApiError('NOT_FOUND');
     const [, registry, repository, digest] = m as unknown as [string, string, string, string];
-    validateName(registry, repository);
-    validateDigest(digest);
-    const image = { registry, repository, digest };
+    const image = checkedImage({ registry, repository, digest });
     const [summary, entries] = await Promise.all([deps.store.summary(image), deps.store.list(image)]);
     ctx.body = {
       registry,

@@ -1,8 +1,7 @@
 /** `POST /v1/imports {references:[…]}` → 202 with job ids; `GET /v1/imports/<id>` → state, attempts, error. */
 import Router from '@koa/router';
 import type { ImportProducer } from '../../queue/index.js';
-import { ReferenceError } from '../../reference/index.js';
-import { imageKeyFromReference } from '../../store/index.js';
+import { imageKeyFromReference, ReferenceError } from '../../reference/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';

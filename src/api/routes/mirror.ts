@@ -4,7 +4,7 @@
  * are the shared lookaside handler's (../lookaside-handler.ts).
  */
 import { lookasideHandler, type LookasideDeps, type LookasideHandler } from '../lookaside-handler.js';
-import { parseMirrorPath } from '../paths.js';
+import { parseMirrorPath } from '../../lookaside/index.js';
 
 export const MIRROR_PREFIX = '/sigstore/';
 

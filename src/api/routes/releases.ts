@@ -20,7 +20,7 @@ import { releaseKey, type SignatureStore } from '../../store/index.js';
 import { requireRole, type AuthDeps } from '../auth.js';
 import { parseJson, readBody } from '../body.js';
 import { ApiError } from '../errors.js';
-import { validateDigest } from '../paths.js';
+import { checkedDigest } from '../paths.js';
 import { configMapQuery, releaseImportsBody, releasesQuery } from '../request-schemas.js';
 
 const CONTENT_TYPES = { yaml: 'application/yaml; charset=utf-8', json: 'application/json; charset=utf-8' };
@@ -66,7 +66,7 @@ export function releasesRoutes(deps: ReleasesDeps): Router {
   });
   router.get('/v1/releases/:digest/configmap', requireRole(deps.auth, 'reader', true), async (ctx) => {
     const digest = ctx.params.digest ?? '';
-    validateDigest(digest);
+    checkedDigest(digest);
     const query = configMapQuery.safeParse(ctx.query);
     if (!query.success)
       throw new ApiError('BAD_REQUEST', 'format is yaml or json', query.error.issues[0]?.message);

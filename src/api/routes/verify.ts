@@ -7,15 +7,10 @@
  */
 import Router from '@koa/router';
 import { z } from 'zod';
-import { ReferenceError } from '../../reference/index.js';
+import { imageKeyFromReference, imageReference, ReferenceError } from '../../reference/index.js';
 import { releaseDigestOf, ReleaseNameError } from '../../release/index.js';
 import { expectedIdentityRule, Keyring, KeyError } from '../../signature/index.js';
-import {
-  imageKeyFromReference,
-  imageKeyString,
-  type ImageKey,
-  type SignatureStore,
-} from '../../store/index.js';
+import { type ImageKey, type SignatureStore } from '../../store/index.js';
 import {
   ImageUnknownError,
   loadKeyring,
@@ -71,7 +66,7 @@ export function verifyRoutes(deps: VerifyDeps): Router {
     const release = 'digest' in target ? { release: target.digest } : {};
     ctx.body = {
       ...result,
-      image: imageKeyString(result.image),
+      image: imageReference(result.image),
       ...release,
       saved: body.save,
     } satisfies VerificationBody;

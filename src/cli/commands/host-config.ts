@@ -39,6 +39,22 @@ interface HostConfigCliOptions {
 
 const POLICY_OPTIONS = ['publicKey', 'embedKeys', 'defaultReject'];
 
+const HOST_CONFIG_HELP = `
+Examples:
+  sigmirror host-config --mirror-url https://sigmirror.example.com --registry registry.redhat.io \\
+    --public-key /etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release
+  sigmirror host-config --mirror-url https://sigmirror.example.com --registry registry.redhat.io \\
+    --mirror-of mirror.example.com:5000=registry.redhat.io --public-key redhat.gpg --embed-keys \\
+    --output-dir /etc/containers
+  sigmirror host-config --mirror-url http://127.0.0.1:8080 --registry quay.io --registries-only
+  sigmirror host-config --mirror-url https://sigmirror.example.com --registry registry.redhat.io \
+    --public-key redhat.gpg --embed-keys --format machineconfig --role master --role worker | oc apply -f -
+
+The policy's default accepts images from registries not listed (containers' shipped default);
+--default-reject refuses them. See docs/host-setup.md.
+
+Exit codes: 0 generated; 1 a file could not be read or written; 2 an invalid option.`;
+
 export function registerHostConfig(program: Command): void {
   program
     .command('host-config')
@@ -80,31 +96,8 @@ export function registerHostConfig(program: Command): void {
       'write <dir>/registries.d/sigmirror.yaml and <dir>/policy.json (machineconfig: <dir>/99-<role>-sigmirror-signatures.yaml)',
     )
     .option('--json', 'print JSON')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  sigmirror host-config --mirror-url https://sigmirror.example.com --registry registry.redhat.io \\
-    --public-key /etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release
-  sigmirror host-config --mirror-url https://sigmirror.example.com --registry registry.redhat.io \\
-    --mirror-of mirror.example.com:5000=registry.redhat.io --public-key redhat.gpg --embed-keys \\
-    --output-dir /etc/containers
-  sigmirror host-config --mirror-url http://127.0.0.1:8080 --registry quay.io --registries-only
-  sigmirror host-config --mirror-url https://sigmirror.example.com --registry registry.redhat.io \
-    --public-key redhat.gpg --embed-keys --format machineconfig --role master --role worker | oc apply -f -
-
-The policy's default accepts images from registries not listed (containers' shipped default);
---default-reject refuses them. See docs/host-setup.md.
-
-Exit codes: 0 generated; 1 a file could not be read or written; 2 an invalid option.`,
-    )
-    .action(async (opts: HostConfigCliOptions) => {
-      const roles = rolesOf(opts);
-      const generated = await generate(opts);
-      const files = roles ? roles.map((role) => machineConfigFile(role, generated)) : generated;
-      const written = opts.outputDir ? await writeFiles(opts.outputDir, files) : undefined;
-      print(files, written, opts.json ?? false, roles !== undefined);
-    });
+    .addHelpText('after', HOST_CONFIG_HELP)
+    .action(hostConfigCommand);
 }
 
 /** `--role` values with --format machineconfig (required there, refused elsewhere); undefined for files. */
@@ -230,4 +223,12 @@ function print(
   } else {
     process.stdout.write(files.map((f) => `==> ${f.name} <==\n${f.content}`).join('\n'));
   }
+}
+
+async function hostConfigCommand(opts: HostConfigCliOptions): Promise<void> {
+  const roles = rolesOf(opts);
+  const generated = await generate(opts);
+  const files = roles ? roles.map((role) => machineConfigFile(role, generated)) : generated;
+  const written = opts.outputDir ? await writeFiles(opts.outputDir, files) : undefined;
+  print(files, written, opts.json ?? false, roles !== undefined);
 }

@@ -3,10 +3,9 @@
  * spirit of `oc describe istag`): which images have signatures, which are verified, and why not.
  */
 import type { Command } from 'commander';
-import { ReferenceError } from '../../reference/index.js';
+import { imageKeyFromReference, ReferenceError } from '../../reference/index.js';
 import {
   IMAGE_STATUSES,
-  imageKeyFromReference,
   reindex,
   type ImageStatus,
   type ImageSummary,
@@ -45,6 +44,12 @@ Examples:
 Exit codes: 0 the subcommand succeeded; 1 it failed (its --help says when); 2 a missing or
 unknown subcommand, or invalid arguments.`,
     );
+  registerList(images);
+  registerDescribe(images);
+  registerReindex(images);
+}
+
+function registerList(images: Command): void {
   images
     .command('list')
     .description('images in the store with signature count and status (from the image index)')
@@ -90,6 +95,9 @@ Exit codes: 0 listed; 1 the index is unreachable (Redis); 2 invalid arguments.`,
         await opened.close();
       }
     });
+}
+
+function registerDescribe(images: Command): void {
   images
     .command('describe')
     .description(
@@ -128,6 +136,9 @@ Exit codes: 0 described; 2 invalid reference; 3 the image is unknown to the stor
         await opened.close();
       }
     });
+}
+
+function registerReindex(images: Command): void {
   images
     .command('reindex')
     .description(

@@ -5,11 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { loadDaemonConfig, stateDirOf } from '../../config/index.js';
+import { loadDaemonConfig } from '../../config/index.js';
 import { ImportProducer, type EnqueueResult, type JoinedJob } from '../../queue/index.js';
-import { embeddedRedisUrl, ioredisUrl, redactRedisUrl, redisAnswers } from '../../redis/index.js';
-import { ReferenceError } from '../../reference/index.js';
-import { imageKeyFromReference, imageKeyString, type ImageKey } from '../../store/index.js';
+import { ioredisUrl, redactRedisUrl, redisAnswers } from '../../redis/index.js';
+import {
+  imageKeyFromReference,
+  imageReference,
+  ReferenceError,
+  type ImageKey,
+} from '../../reference/index.js';
+import { redisUrlFor } from '../../wiring/index.js';
 import { CommandError } from '../exit-codes.js';
 import { waitForFirstAttempts, type ImportOutcome } from '../import-wait.js';
 
@@ -67,7 +72,7 @@ enough: the digest names the image) or an unreadable --from-file.`,
         );
         report(
           jobs.map((j) => ({
-            reference: imageKeyString(j.image),
+            reference: imageReference(j.image),
             outcome: outcomes.get(j.id)!,
             joined: j.joined,
           })),
@@ -82,7 +87,7 @@ enough: the digest names the image) or an unreadable --from-file.`,
 /** The import queue of the Redis the config names; fails when no Redis answers there. */
 export async function configuredProducer(configFile: string | undefined) {
   const { config } = loadDaemonConfig(configFile);
-  const redisUrl = config.redis.url ?? embeddedRedisUrl(stateDirOf(config));
+  const redisUrl = redisUrlFor(config);
   const queueName = `${redactRedisUrl(redisUrl)} (prefix ${config.redis.prefix})`;
   if (!(await redisAnswers(ioredisUrl(redisUrl))))
     throw new CommandError(
@@ -100,7 +105,7 @@ export async function configuredProducer(configFile: string | undefined) {
 function printQueued(jobs: readonly Enqueued[], json: boolean | undefined): void {
   if (json) {
     const rows = jobs.map((j) => ({
-      reference: imageKeyString(j.image),
+      reference: imageReference(j.image),
       id: j.id,
       deduplicated: j.deduplicated,
       joined: j.joined ?? null,
@@ -110,7 +115,7 @@ function printQueued(jobs: readonly Enqueued[], json: boolean | undefined): void
   }
   for (const j of jobs) {
     const joined = j.joined ? `, ${joinedWhat(j.joined)}` : j.deduplicated ? ', joined a pending job' : '';
-    console.log(`queued ${imageKeyString(j.image)} (job ${j.id}${joined})`);
+    console.log(`queued ${imageReference(j.image)} (job ${j.id}${joined})`);
   }
 }
 

@@ -17,12 +17,16 @@ import {
 } from '../../policy/index.js';
 import {
   anchoredTagRegexp,
+  type DockerReference,
+  imageKeyFromReference,
+  imageReference,
   parseNormalizedReference,
   ReferenceError,
-  type DockerReference,
+  type ImageKey,
 } from '../../reference/index.js';
-import { createFsStore, imageKeyFromReference, type ImageKey } from '../../store/index.js';
+import { openStore } from '../../wiring/index.js';
 import { CommandError, EXIT } from '../exit-codes.js';
+import { openConfiguredStore, type ConfiguredStore } from '../store.js';
 
 interface CheckOptions {
   policy: string;
@@ -79,7 +83,7 @@ requirement cannot be judged, e.g. sigstoreSigned); 2 invalid arguments or an in
           throw new CommandError(`invalid policy:\n${err.message}`, 'INVALID_POLICY');
         throw err;
       });
-      const signatures = await readSignatures(key, storeRoot(opts));
+      const signatures = await readSignatures(key, await policyStore(opts));
       const input: PolicyImage = { reference, manifestDigest: key.digest, signatures };
       const result = await evaluatePolicy(policyFile, input, { readKeyFile: readKeyFileFromDisk });
       console.log(opts.json ? JSON.stringify(result, nullForUndefined, 2) : describe(result));
@@ -98,32 +102,45 @@ function parseImage(image: string): ImageKey {
 
 /** The reference the host pulls: by digest, or by `--tag` (which then picks scope and identity). */
 function hostReference(key: ImageKey, tag: string | undefined): DockerReference {
-  const name = `${key.registry}/${key.repository}`;
-  if (tag === undefined) return parseNormalizedReference(`${name}@${key.digest}`);
+  if (tag === undefined) return parseNormalizedReference(imageReference(key));
   if (!anchoredTagRegexp.test(tag)) throw new CommandError(`invalid tag "${tag}"`, 'INVALID_ARGUMENT');
-  return parseNormalizedReference(`${name}:${tag}`);
+  return parseNormalizedReference(`${key.registry}/${key.repository}:${tag}`);
 }
 
-function storeRoot(opts: CheckOptions): string {
-  return opts.storePath ?? loadDaemonConfig(opts.config).config.store.path;
+/**
+ * `--store-path`: that fs tree. Otherwise the store the daemon's config names, whatever its
+ * backend (the redis backend connects to the configured Redis).
+ */
+async function policyStore(opts: CheckOptions): Promise<ConfiguredStore> {
+  const fsRoot = opts.storePath ?? fsStorePath(opts.config);
+  if (fsRoot !== undefined) {
+    const isDir = await stat(fsRoot).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isDir) throw new CommandError(`no signature store at ${fsRoot}`, 'NO_STORE');
+  }
+  if (opts.storePath === undefined) return openConfiguredStore(opts.config, { index: 'none' });
+  const { store } = openStore({ store: { backend: 'fs', path: opts.storePath }, redis: { prefix: '' } });
+  return { store, index: undefined, tombstones: undefined, close: () => store.close() };
 }
 
-async function readSignatures(key: ImageKey, root: string): Promise<PolicyImage['signatures']> {
-  const isDir = await stat(root).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) throw new CommandError(`no signature store at ${root}`, 'NO_STORE');
-  const store = createFsStore({ root });
+/** The config's fs store root; undefined for the redis backend. */
+function fsStorePath(configFile: string | undefined): string | undefined {
+  const { store } = loadDaemonConfig(configFile).config;
+  return store.backend === 'fs' ? store.path : undefined;
+}
+
+async function readSignatures(key: ImageKey, opened: ConfiguredStore): Promise<PolicyImage['signatures']> {
   try {
     const signatures = [];
-    for (const entry of await store.list(key)) {
-      const bytes = await store.read(key, entry.index);
+    for (const entry of await opened.store.list(key)) {
+      const bytes = await opened.store.read(key, entry.index);
       if (bytes) signatures.push({ index: entry.index, bytes });
     }
     return signatures;
   } finally {
-    await store.close();
+    await opened.close();
   }
 }
 

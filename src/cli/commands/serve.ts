@@ -2,10 +2,8 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { loadDaemonConfig } from '../../config/index.js';
-import { startDaemon, type DaemonMode } from '../../daemon.js';
+import { forkApiProcesses, serveClusterMetrics, startDaemon, type DaemonMode } from '../../daemon/index.js';
 import { createLogger } from '../../log.js';
-import { serveClusterMetrics } from '../../metrics-cluster.js';
-import { forkApiProcesses } from '../api-processes.js';
 
 /** serve and worker run until a signal: they print no results, so they have no --json. */
 const DAEMON_EXIT_CODES = `

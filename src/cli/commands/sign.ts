@@ -6,9 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { request } from 'undici';
-import { parseNormalizedReference, ReferenceError } from '../../reference/index.js';
+import {
+  imageKeyFromReference,
+  imageReference,
+  parseNormalizedReference,
+  ReferenceError,
+} from '../../reference/index.js';
 import { buildPayload, readSigningKey, signPayload, SigningError } from '../../signature/index.js';
-import { imageKeyFromReference, imageKeyString, type ImageKey } from '../../store/index.js';
+import { type ImageKey } from '../../store/index.js';
 import { VERSION } from '../../version.js';
 import { digestFromOptions } from '../digest-option.js';
 import { CommandError } from '../exit-codes.js';
@@ -59,53 +64,7 @@ Examples:
 
 Exit codes: 0 signed (and uploaded); 1 signing or upload failed; 2 invalid arguments or files.`,
     )
-    .action(async (opts: SignOptions) => {
-      if (!opts.output && !opts.upload)
-        throw new CommandError('give -o FILE, --upload URL, or both', 'USAGE');
-      const digest = await digestFromOptions(opts);
-      const identity = checkIdentity(opts.identity);
-      const passphrase = opts.passphraseFile
-        ? (await readText(opts.passphraseFile, 'passphrase file')).split(/\r?\n/)[0]
-        : undefined;
-      const keyBytes = await readFile(opts.key).catch((err: NodeJS.ErrnoException) => {
-        throw new CommandError(
-          `cannot read private key ${opts.key}: ${err.code ?? err.message}`,
-          'UNREADABLE_FILE',
-        );
-      });
-      let signature: Uint8Array;
-      try {
-        const key = await readSigningKey(keyBytes, passphrase);
-        const payload = buildPayload({
-          manifestDigest: digest,
-          dockerReference: identity,
-          creator: `sigmirror ${VERSION}`,
-          timestamp: Math.floor(Date.now() / 1000),
-        });
-        signature = await signPayload(payload, key);
-      } catch (err) {
-        if (err instanceof SigningError) throw new CommandError(err.message, 'SIGNING_FAILED');
-        throw err;
-      }
-      if (opts.output)
-        await writeFile(opts.output, signature).catch((err: NodeJS.ErrnoException) => {
-          throw new CommandError(`cannot write ${opts.output}: ${err.code ?? err.message}`, 'WRITE_FAILED');
-        });
-      const uploaded = opts.upload ? await upload(opts, identity, digest, signature) : undefined;
-      if (opts.json)
-        console.log(
-          JSON.stringify(
-            { identity, digest, output: opts.output ?? null, uploaded: uploaded ?? null },
-            null,
-            2,
-          ),
-        );
-      else {
-        if (opts.output)
-          console.log(`wrote ${opts.output} (${signature.length} bytes) for ${identity} ${digest}`);
-        if (uploaded) console.log(`uploaded ${uploaded.name} to ${uploaded.location}`);
-      }
-    });
+    .action(signCommand);
 }
 
 async function readText(file: string, what: string): Promise<string> {
@@ -133,34 +92,13 @@ async function upload(
   digest: string,
   signature: Uint8Array,
 ): Promise<{ name: string; location: string }> {
-  let image: ImageKey;
-  try {
-    if (opts.image) image = imageKeyFromReference(opts.image);
-    else {
-      const ref = parseNormalizedReference(identity);
-      image = { registry: ref.domain, repository: ref.path, digest };
-    }
-  } catch (err) {
-    if (err instanceof ReferenceError) throw new CommandError(`--image: ${err.message}`, 'INVALID_ARGUMENT');
-    throw err;
-  }
-  if (image.digest !== digest)
-    throw new CommandError(
-      `--image ${imageKeyString(image)} names another digest than the signed ${digest}`,
-      'INVALID_ARGUMENT',
-    );
+  const image = uploadImage(opts, identity, digest);
   const token = opts.tokenFile
     ? (await readText(opts.tokenFile, 'token file')).trim()
     : process.env.SIGMIRROR_TOKEN?.trim();
   if (!token)
     throw new CommandError('--upload needs a token: --token-file FILE or $SIGMIRROR_TOKEN', 'USAGE');
-  let base: URL;
-  try {
-    base = new URL(opts.upload!);
-    if (!['http:', 'https:'].includes(base.protocol)) throw new Error('not http(s)');
-  } catch {
-    throw new CommandError(`--upload: "${opts.upload}" is not an http(s) URL`, 'INVALID_ARGUMENT');
-  }
+  const base = uploadBase(opts.upload!);
   const name = `${digest}@${randomBytes(16).toString('hex')}`;
   const url = new URL(
     `${base.pathname.replace(/\/$/, '')}/extensions/v2/${image.registry}/${image.repository}/signatures/${digest}`,
@@ -191,4 +129,78 @@ async function upload(
       'UPLOAD_FAILED',
     );
   return { name, location: new URL(String(response.headers.location ?? url.pathname), url).href };
+}
+
+/** The image the signature is stored under: --image, else the identity's name with the signed digest. */
+function uploadImage(opts: SignOptions, identity: string, digest: string): ImageKey {
+  let image: ImageKey;
+  try {
+    if (opts.image) image = imageKeyFromReference(opts.image);
+    else {
+      const ref = parseNormalizedReference(identity);
+      image = { registry: ref.domain, repository: ref.path, digest };
+    }
+  } catch (err) {
+    if (err instanceof ReferenceError) throw new CommandError(`--image: ${err.message}`, 'INVALID_ARGUMENT');
+    throw err;
+  }
+  if (image.digest !== digest)
+    throw new CommandError(
+      `--image ${imageReference(image)} names another digest than the signed ${digest}`,
+      'INVALID_ARGUMENT',
+    );
+  return image;
+}
+
+function uploadBase(upload: string): URL {
+  try {
+    const base = new URL(upload);
+    if (['http:', 'https:'].includes(base.protocol)) return base;
+  } catch {
+    // reported below
+  }
+  throw new CommandError(`--upload: "${upload}" is not an http(s) URL`, 'INVALID_ARGUMENT');
+}
+
+async function signCommand(opts: SignOptions): Promise<void> {
+  if (!opts.output && !opts.upload) throw new CommandError('give -o FILE, --upload URL, or both', 'USAGE');
+  const digest = await digestFromOptions(opts);
+  const identity = checkIdentity(opts.identity);
+  const passphrase = opts.passphraseFile
+    ? (await readText(opts.passphraseFile, 'passphrase file')).split(/\r?\n/)[0]
+    : undefined;
+  const keyBytes = await readFile(opts.key).catch((err: NodeJS.ErrnoException) => {
+    throw new CommandError(
+      `cannot read private key ${opts.key}: ${err.code ?? err.message}`,
+      'UNREADABLE_FILE',
+    );
+  });
+  let signature: Uint8Array;
+  try {
+    const key = await readSigningKey(keyBytes, passphrase);
+    const payload = buildPayload({
+      manifestDigest: digest,
+      dockerReference: identity,
+      creator: `sigmirror ${VERSION}`,
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    signature = await signPayload(payload, key);
+  } catch (err) {
+    if (err instanceof SigningError) throw new CommandError(err.message, 'SIGNING_FAILED');
+    throw err;
+  }
+  if (opts.output)
+    await writeFile(opts.output, signature).catch((err: NodeJS.ErrnoException) => {
+      throw new CommandError(`cannot write ${opts.output}: ${err.code ?? err.message}`, 'WRITE_FAILED');
+    });
+  const uploaded = opts.upload ? await upload(opts, identity, digest, signature) : undefined;
+  if (opts.json)
+    console.log(
+      JSON.stringify({ identity, digest, output: opts.output ?? null, uploaded: uploaded ?? null }, null, 2),
+    );
+  else {
+    if (opts.output)
+      console.log(`wrote ${opts.output} (${signature.length} bytes) for ${identity} ${digest}`);
+    if (uploaded) console.log(`uploaded ${uploaded.name} to ${uploaded.location}`);
+  }
 }

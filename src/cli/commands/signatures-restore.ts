@@ -3,10 +3,10 @@
  * or resync of the image may bring those signatures back (it does not fetch them itself).
  */
 import type { Command } from 'commander';
-import { imageKeyString } from '../../store/index.js';
 import { CommandError } from '../exit-codes.js';
 import { parseImage } from '../image-argument.js';
 import { openConfiguredStore } from '../store.js';
+import { imageReference } from '../../reference/index.js';
 
 interface RestoreOptions {
   digest?: string[];
@@ -45,10 +45,10 @@ Exit codes: 0 lifted (or none matched); 1 no Redis; 2 invalid arguments.`,
       try {
         const lifted = await opened.tombstones!.restore(image, hashes);
         if (opts.json)
-          console.log(JSON.stringify({ image: imageKeyString(image), restored: lifted }, null, 2));
+          console.log(JSON.stringify({ image: imageReference(image), restored: lifted }, null, 2));
         else
           console.log(
-            `lifted ${lifted.length} tombstone(s) of ${imageKeyString(image)}; the next import may bring them back`,
+            `lifted ${lifted.length} tombstone(s) of ${imageReference(image)}; the next import may bring them back`,
           );
       } finally {
         await opened.close();

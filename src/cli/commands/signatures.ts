@@ -7,11 +7,12 @@
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { imageKeyString, removeWithTombstones, type ImageKey } from '../../store/index.js';
+import { removeWithTombstones, type ImageKey } from '../../store/index.js';
 import { CommandError } from '../exit-codes.js';
 import { parseImage } from '../image-argument.js';
 import { openConfiguredStore } from '../store.js';
 import { registerRestore } from './signatures-restore.js';
+import { imageReference } from '../../reference/index.js';
 
 interface RemoveOptions {
   index?: string[];
@@ -37,6 +38,11 @@ Examples:
 Exit codes: 0 the subcommand succeeded; 1 it failed (its --help says when); 2 a missing or
 unknown subcommand, or invalid arguments.`,
     );
+  registerRemove(signatures);
+  registerRestore(signatures);
+}
+
+function registerRemove(signatures: Command): void {
   signatures
     .command('remove')
     .description(
@@ -60,44 +66,7 @@ Each removed signature is tombstoned by its content digest, with who and when, i
 Redis: imports and resyncs skip it, \`images describe\` lists it, and \`signatures restore\` lifts it.
 Exit codes: 0 removed (or nothing to remove); 1 not confirmed, or no Redis; 2 invalid arguments.`,
     )
-    .action(async (reference: string, opts: RemoveOptions) => {
-      const image = parseImage(reference);
-      if (Boolean(opts.all) === Boolean(opts.index?.length))
-        throw new CommandError('give exactly one of --index and --all', 'USAGE');
-      const indices = opts.all ? ('all' as const) : parseIndices(opts.index!);
-      // Required: the tombstone lives in the Redis the imports read.
-      const opened = await openConfiguredStore(opts.config, { index: 'required' });
-      const store = opened.store;
-      try {
-        const present = (await store.list(image)).map((s) => s.index);
-        const doomed = indices === 'all' ? present : indices.filter((i) => present.includes(i));
-        const missing = indices === 'all' ? [] : indices.filter((i) => !present.includes(i));
-        if (missing.length)
-          throw new CommandError(
-            `${imageKeyString(image)} has no signature-${missing.join(', signature-')}`,
-            'SIGNATURE_UNKNOWN',
-          );
-        if (doomed.length && !opts.yes && !process.stdin.isTTY)
-          throw new CommandError(
-            'not confirmed (stdin is not a terminal: use --yes); nothing removed',
-            'NOT_CONFIRMED',
-          );
-        if (doomed.length && !opts.yes && !(await confirm(image, doomed)))
-          throw new CommandError('not confirmed; nothing removed', 'NOT_CONFIRMED');
-        const by = opts.by ?? userInfo().username;
-        const { removed, tombstones } = doomed.length
-          ? await removeWithTombstones(store, opened.tombstones!, image, indices, by)
-          : { removed: 0, tombstones: [] };
-        if (opts.json)
-          console.log(
-            JSON.stringify({ image: imageKeyString(image), removed, indices: doomed, tombstones }, null, 2),
-          );
-        else console.log(`removed ${removed} signature(s) of ${imageKeyString(image)}`);
-      } finally {
-        await opened.close();
-      }
-    });
-  registerRestore(signatures);
+    .action(removeCommand);
 }
 
 function parseIndices(values: string[]): number[] {
@@ -112,9 +81,47 @@ async function confirm(image: ImageKey, indices: number[]): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const list = indices.map((i) => `signature-${i}`).join(', ');
-    const answer = await rl.question(`Remove ${list} of ${imageKeyString(image)}? Type "yes": `);
+    const answer = await rl.question(`Remove ${list} of ${imageReference(image)}? Type "yes": `);
     return answer.trim() === 'yes';
   } finally {
     rl.close();
+  }
+}
+
+async function removeCommand(reference: string, opts: RemoveOptions): Promise<void> {
+  const image = parseImage(reference);
+  if (Boolean(opts.all) === Boolean(opts.index?.length))
+    throw new CommandError('give exactly one of --index and --all', 'USAGE');
+  const indices = opts.all ? ('all' as const) : parseIndices(opts.index!);
+  // Required: the tombstone lives in the Redis the imports read.
+  const opened = await openConfiguredStore(opts.config, { index: 'required' });
+  const store = opened.store;
+  try {
+    const present = (await store.list(image)).map((s) => s.index);
+    const doomed = indices === 'all' ? present : indices.filter((i) => present.includes(i));
+    const missing = indices === 'all' ? [] : indices.filter((i) => !present.includes(i));
+    if (missing.length)
+      throw new CommandError(
+        `${imageReference(image)} has no signature-${missing.join(', signature-')}`,
+        'SIGNATURE_UNKNOWN',
+      );
+    if (doomed.length && !opts.yes && !process.stdin.isTTY)
+      throw new CommandError(
+        'not confirmed (stdin is not a terminal: use --yes); nothing removed',
+        'NOT_CONFIRMED',
+      );
+    if (doomed.length && !opts.yes && !(await confirm(image, doomed)))
+      throw new CommandError('not confirmed; nothing removed', 'NOT_CONFIRMED');
+    const by = opts.by ?? userInfo().username;
+    const { removed, tombstones } = doomed.length
+      ? await removeWithTombstones(store, opened.tombstones!, image, indices, by)
+      : { removed: 0, tombstones: [] };
+    if (opts.json)
+      console.log(
+        JSON.stringify({ image: imageReference(image), removed, indices: doomed, tombstones }, null, 2),
+      );
+    else console.log(`removed ${removed} signature(s) of ${imageReference(image)}`);
+  } finally {
+    await opened.close();
   }
 }

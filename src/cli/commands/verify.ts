@@ -4,9 +4,8 @@
  */
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { ReferenceError } from '../../reference/index.js';
+import { imageKeyFromReference, imageReference, ReferenceError } from '../../reference/index.js';
 import { expectedIdentityRule, KeyError } from '../../signature/index.js';
-import { imageKeyFromReference, imageKeyString } from '../../store/index.js';
 import {
   describeOutcome,
   ImageUnknownError,
@@ -53,51 +52,11 @@ Trusted/ForImage conditions; verify never deletes signatures (that is \`sigmirro
 Exit codes: 0 at least one signature is trusted for the identity; 1 none is (or the image has no
 signatures); 2 invalid arguments or keys; 3 the image is unknown to the store (IMAGE_UNKNOWN).`,
     )
-    .action(async (reference: string, opts: VerifyOptions) => {
-      let image;
-      try {
-        image = imageKeyFromReference(reference);
-        expectedIdentityRule(opts.expectedIdentity);
-      } catch (err) {
-        if (err instanceof ReferenceError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
-        throw err;
-      }
-      const keyring = await loadKeyring(opts.publicKey).catch((err: unknown) => {
-        if (err instanceof KeyError) throw new CommandError(err.message, 'INVALID_KEY');
-        throw err;
-      });
-      const opened = await openConfiguredStore(opts.config, { index: opts.save ? 'optional' : 'none' });
-      const store = opened.store;
-      try {
-        const result = await verifyImage({
-          store,
-          image,
-          keyring,
-          expectedIdentity: opts.expectedIdentity,
-          strict: opts.strict ?? false,
-        }).catch((err: unknown) => {
-          if (err instanceof ImageUnknownError)
-            throw new CommandError(
-              `${err.message}: import it first (\`sigmirror import ${imageKeyString(image)}\`)`,
-              'IMAGE_UNKNOWN',
-            );
-          throw err;
-        });
-        if (opts.save) await saveVerification(store, result, `cli:${userInfo().username}`);
-        if (opts.json)
-          console.log(
-            JSON.stringify({ ...result, image: imageKeyString(image), saved: Boolean(opts.save) }, null, 2),
-          );
-        else print(result, Boolean(opts.save));
-        if (!result.verified) process.exitCode = EXIT.FAILURE;
-      } finally {
-        await opened.close();
-      }
-    });
+    .action(verifyCommand);
 }
 
 function print(result: ImageVerification, saved: boolean): void {
-  const name = imageKeyString(result.image);
+  const name = imageReference(result.image);
   if (result.signatures.length === 0) warn(`${name} has no stored signatures`);
   for (const s of result.signatures) {
     console.log(`signature-${s.index}\t${describeOutcome(s)}`);
@@ -105,4 +64,46 @@ function print(result: ImageVerification, saved: boolean): void {
   }
   const verdict = result.verified ? 'verified' : 'NOT verified';
   console.log(`${name} is ${verdict} for ${result.expectedIdentity}${saved ? ' (verdicts saved)' : ''}`);
+}
+
+async function verifyCommand(reference: string, opts: VerifyOptions): Promise<void> {
+  let image;
+  try {
+    image = imageKeyFromReference(reference);
+    expectedIdentityRule(opts.expectedIdentity);
+  } catch (err) {
+    if (err instanceof ReferenceError) throw new CommandError(err.message, 'INVALID_ARGUMENT');
+    throw err;
+  }
+  const keyring = await loadKeyring(opts.publicKey).catch((err: unknown) => {
+    if (err instanceof KeyError) throw new CommandError(err.message, 'INVALID_KEY');
+    throw err;
+  });
+  const opened = await openConfiguredStore(opts.config, { index: opts.save ? 'optional' : 'none' });
+  const store = opened.store;
+  try {
+    const result = await verifyImage({
+      store,
+      image,
+      keyring,
+      expectedIdentity: opts.expectedIdentity,
+      strict: opts.strict ?? false,
+    }).catch((err: unknown) => {
+      if (err instanceof ImageUnknownError)
+        throw new CommandError(
+          `${err.message}: import it first (\`sigmirror import ${imageReference(image)}\`)`,
+          'IMAGE_UNKNOWN',
+        );
+      throw err;
+    });
+    if (opts.save) await saveVerification(store, result, `cli:${userInfo().username}`);
+    if (opts.json)
+      console.log(
+        JSON.stringify({ ...result, image: imageReference(image), saved: Boolean(opts.save) }, null, 2),
+      );
+    else print(result, Boolean(opts.save));
+    if (!result.verified) process.exitCode = EXIT.FAILURE;
+  } finally {
+    await opened.close();
+  }
 }

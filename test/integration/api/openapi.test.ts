@@ -13,13 +13,9 @@ import { lintFromString, loadConfig } from '@redocly/openapi-core';
 import { type ExecutionContext } from 'ava';
 import { needs } from '../../helpers/needs.js';
 import { pino } from 'pino';
-import {
-  MIRROR_PREFIX,
-  RELEASE_MIRROR_PREFIX,
-  parseMirrorPath,
-  parseReleaseMirrorPath,
-} from '../../../src/api/index.js';
-import { CONSOLE_CSP } from '../../../src/api/console/index.js';
+import { MIRROR_PREFIX, RELEASE_MIRROR_PREFIX } from '../../../src/api/index.js';
+import { parseMirrorPath, parseReleasePath as parseReleaseMirrorPath } from '../../../src/lookaside/index.js';
+import { UI_CSP as CONSOLE_CSP } from '../../../src/api/webui/index.js';
 import { openApiDocument } from '../../../src/api/openapi.js';
 import { buildApi } from '../../../src/api/server.js';
 import { TokensWatcher } from '../../../src/auth/index.js';

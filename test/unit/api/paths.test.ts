@@ -1,5 +1,6 @@
 import test from 'ava';
-import { parseExtensionsName, parseMirrorPath } from '../../../src/api/paths.js';
+import { parseExtensionsName } from '../../../src/api/paths.js';
+import { parseMirrorPath } from '../../../src/lookaside/index.js';
 
 const HEX = 'a'.repeat(64);
 

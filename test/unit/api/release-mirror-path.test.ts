@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseReleaseMirrorPath } from '../../../src/api/index.js';
+import { parseReleasePath as parseReleaseMirrorPath } from '../../../src/lookaside/index.js';
 import { MAX_SIGNATURE_INDEX } from '../../../src/limits.js';
 
 const HEX = 'c'.repeat(64);

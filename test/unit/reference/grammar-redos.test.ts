@@ -7,7 +7,7 @@ import test from 'ava';
 import { check } from 'recheck';
 import * as grammar from '../../../src/reference/grammar.js';
 import { parseNormalizedReference } from '../../../src/reference/index.js';
-import { parseMirrorPath } from '../../../src/api/paths.js';
+import { parseMirrorPath } from '../../../src/lookaside/index.js';
 
 const patterns = Object.entries(grammar).filter((e): e is [string, RegExp] => e[1] instanceof RegExp);
 

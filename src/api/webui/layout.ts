@@ -1,14 +1,18 @@
 /**
- * The page shell every console page shares: one stylesheet, one deferred script, both from
- * /console/static (the CSP forbids anything inline), and a header naming who is signed in.
+ * The page shell every web UI page shares: one stylesheet, one deferred script (the CSP forbids
+ * anything inline), a header naming who is signed in, and on <body> the mount the script acts
+ * for (its cookie, and every UI's cookie, which "Log out" removes).
  */
 import type { Principal } from '../../auth/index.js';
-import type { Asset } from './assets.js';
+import type { UiAssets } from './assets.js';
 import { html, type Html } from './escape.js';
+import { UI_MOUNTS, type UiMount } from './mounts.js';
 
 /** What a page is rendered with. */
 export interface PageContext {
-  readonly assets: { readonly script: Asset; readonly style: Asset };
+  /** The UI the page belongs to. */
+  readonly mount: UiMount;
+  readonly assets: UiAssets;
   /** Who is signed in; undefined on the login and error pages, and for anonymous readers. */
   readonly principal?: Principal | undefined;
   /** An anonymous reader (auth.anonymousRead): where "Sign in" returns to, and whether a saved token failed. */
@@ -52,6 +56,9 @@ function visitorLinks(visitor: NonNullable<PageContext['visitor']>): Html {
     <a id="sign-in" href="/console/login?${next.toString()}">Sign in</a>`;
 }
 
+/** `name=path` of every UI's cookie, space-separated: what the script clears at log out. */
+const LOGOUT = UI_MOUNTS.map((m) => `${m.cookie}=${m.prefix}`).join(' ');
+
 /** A whole HTML document. */
 export function page(ctx: PageContext, title: string, section: Section, body: Html): string {
   return html`<!doctype html>
@@ -64,7 +71,7 @@ export function page(ctx: PageContext, title: string, section: Section, body: Ht
         <link rel="stylesheet" href="${ctx.assets.style.url}" />
         <script src="${ctx.assets.script.url}" defer></script>
       </head>
-      <body>
+      <body data-ui="${ctx.mount.prefix}" data-cookie="${ctx.mount.cookie}" data-logout="${LOGOUT}">
         ${header(ctx, section)}
         <main>${body}</main>
       </body>

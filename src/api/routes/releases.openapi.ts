@@ -1,29 +1,11 @@
 /**
- * The OpenAPI entries of the OpenShift release routes (routes/release-mirror.ts, routes/releases.ts),
- * spread into ROUTES by src/api/openapi.ts, which checks them against its RouteDoc type (they are
- * `as const` here, so this file needs nothing from openapi.ts). Keep in sync with docs/releases.md.
+ * The OpenAPI entries of the OpenShift release routes (routes/releases.ts), beside them. Keep in
+ * sync with docs/releases.md.
  */
-import { bodyOf } from './openapi-bodies.js';
-import { ref, str, type Schema } from './openapi-schemas.js';
-import { configMapQuery, releaseImportsBody, releasesQuery } from './request-schemas.js';
-
-const json = (schema: Schema) => ({ 'application/json': schema });
-const text = { 'text/plain': { type: 'string' } };
-const ERR = (description: string) => ({ description, content: json(ref('Errors')) });
-const AUTH_ERRORS = { '401': ERR('no or unknown token'), '403': ERR('the token lacks the role') };
-
-const RELEASE_MIRROR_RESPONSES = {
-  '200': {
-    description: 'the signature’s bytes, as the release store served them',
-    content: { 'application/octet-stream': {} },
-    headers: ['ETag'],
-  },
-  '304': 'If-None-Match matched',
-  '401': ERR('no or unknown token where anonymous reads are off'),
-  '403': ERR('the token lacks the reader role'),
-  '404': { description: 'no such signature (nor any after it): the CVO’s end of the list', content: text },
-  '503': ERR('UNAVAILABLE: the store cannot answer (never a 404), with Cache-Control: no-store'),
-};
+import { bodyOf } from '../openapi-bodies.js';
+import { AUTH_ERRORS, ERR, json, type RouteDoc } from '../openapi-route.js';
+import { ref, str, type Schema } from '../openapi-schemas.js';
+import { configMapQuery, releaseImportsBody, releasesQuery } from '../request-schemas.js';
 
 const RELEASE_LIST: Schema = {
   type: 'object',
@@ -66,19 +48,7 @@ const CONFIG_MAP: Schema = {
     'v1 ConfigMap sha256-<hex> in openshift-config-managed, label release.openshift.io/verification-signatures, binaryData sha256-<hex>-N',
 };
 
-export const RELEASE_ROUTES = [
-  ...(['get', 'head'] as const).map(
-    (method) =>
-      ({
-        method,
-        path: '/release-signatures/sha256={hex}/signature-{index}',
-        operationId: `${method}ReleaseSignature`,
-        summary:
-          'OpenShift release signatures in the CVO’s store layout (a cluster’s store-* URL or signatureStores)',
-        auth: 'read',
-        responses: RELEASE_MIRROR_RESPONSES,
-      }) as const,
-  ),
+export const RELEASES_OPENAPI: readonly RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/releases/imports',
@@ -123,4 +93,4 @@ export const RELEASE_ROUTES = [
       '404': ERR('NOT_FOUND: no such release in the store'),
     },
   },
-] as const;
+];

@@ -1,10 +1,10 @@
 /** Recent imports and failures, as tables. */
-import type { ConsoleStatus } from './data.js';
+import type { RecentJobsView } from '../status-snapshot.js';
 import { html, type Html } from './escape.js';
-import { orDash, referenceLink, time } from './format.js';
+import { orDash, referenceLink, tableHead, time } from './format.js';
 
 /** The newest finished imports and failures: the console overview and the admin dashboard show them alike. */
-export function recentJobs(status: Pick<ConsoleStatus, 'recentImports' | 'recentFailures'>): Html {
+export function recentJobs(status: RecentJobsView): Html {
   const imports = status.recentImports.map(
     (i) =>
       html`<tr>
@@ -28,13 +28,7 @@ export function recentJobs(status: Pick<ConsoleStatus, 'recentImports' | 'recent
   return html`<section aria-labelledby="imports-h">
       <h2 id="imports-h">Recent imports</h2>
       <table id="recent-imports">
-        <thead>
-          <tr>
-            <th>image</th>
-            <th>finished</th>
-            <th class="num">signatures added</th>
-          </tr>
-        </thead>
+        ${tableHead(['image', 'finished', { num: 'signatures added' }])}
         <tbody>
           ${imports.length ? imports : empty(3, 'none yet')}
         </tbody>
@@ -43,13 +37,7 @@ export function recentJobs(status: Pick<ConsoleStatus, 'recentImports' | 'recent
     <section aria-labelledby="failures-h">
       <h2 id="failures-h">Recent import failures</h2>
       <table id="recent-failures">
-        <thead>
-          <tr>
-            <th>image</th>
-            <th>failed</th>
-            <th>error</th>
-          </tr>
-        </thead>
+        ${tableHead(['image', 'failed', 'error'])}
         <tbody>
           ${failures.length ? failures : empty(3, 'none')}
         </tbody>

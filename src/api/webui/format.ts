@@ -14,7 +14,7 @@ export function time(iso: string | null | undefined): Html {
   return html`<time datetime="${iso}">${shown}</time>`;
 }
 
-/** The status as a coloured badge (colours in console.css). */
+/** The status as a coloured badge (colours in static/webui.css). */
 export function statusBadge(status: ImageStatus | string): Html {
   return html`<span class="badge badge-${status}" data-status="${status}">${status}</span>`;
 }
@@ -33,4 +33,15 @@ export function referenceLink(reference: string): Html {
   if (!m) return html`<code>${reference}</code>`;
   const href = imageHref({ registry: m[1]!, repository: m[2]!, digest: m[3]! });
   return html`<a href="${href}"><code>${reference}</code></a>`;
+}
+
+/** A table's header row; `{ num }` columns are right-aligned, as their numbers are. */
+export function tableHead(columns: readonly (string | { readonly num: string })[]): Html {
+  const cell = (c: string | { readonly num: string }) =>
+    typeof c === 'string' ? html`<th>${c}</th>` : html`<th class="num">${c.num}</th>`;
+  return html`<thead>
+    <tr>
+      ${columns.map(cell)}
+    </tr>
+  </thead>`;
 }

@@ -1,16 +1,18 @@
 /*
- * sigmirror console: the only script the console's CSP allows (script-src 'self', nothing inline).
- * Login keeps the token in sessionStorage (for the Authorization header of actions) and in the
- * sigmirror_console cookie (page GETs only). Actions call the /v1 API with
- * `Authorization: Bearer`, never with the cookie, then reload the page.
+ * sigmirror web UI (the console and the dashboard): the only script their CSP allows (script-src
+ * 'self', nothing inline). <body> names the mount: data-ui (its path), data-cookie, data-logout.
+ * Login keeps the token in sessionStorage (shared by the UIs in this tab) and in the mount's
+ * cookie (Path=<data-ui>, page GETs only). Actions call the /v1 API with `Authorization: Bearer`,
+ * never with the cookie, then reload the page.
  * Text from the server is only ever set with textContent, never as HTML.
  */
-/* global document, sessionStorage, fetch, location, setTimeout */
+/* global document, sessionStorage, fetch, location, setTimeout, confirm */
 'use strict';
 
 (function () {
   var KEY = 'sigmirror_token';
-  var COOKIE = 'sigmirror_console';
+  var UI = document.body.getAttribute('data-ui') || '/console';
+  var COOKIE = document.body.getAttribute('data-cookie') || 'sigmirror_console';
   var POLL_MS = 1000;
   var POLL_TRIES = 30;
 
@@ -27,11 +29,11 @@
     return sessionStorage.getItem(KEY) || cookieToken();
   }
 
-  function setCookie(value, maxAge) {
+  function setCookie(name, path, value, maxAge) {
     var secure = location.protocol === 'https:' ? '; Secure' : '';
     var age = maxAge === undefined ? '' : '; Max-Age=' + maxAge;
     document.cookie =
-      COOKIE + '=' + encodeURIComponent(value) + '; Path=/console; SameSite=Strict' + age + secure;
+      name + '=' + encodeURIComponent(value) + '; Path=' + path + '; SameSite=Strict' + age + secure;
   }
 
   function say(text, isError) {
@@ -41,7 +43,7 @@
     out.className = isError ? 'error' : '';
   }
 
-  /** POST/GET the API with the token; resolves to the JSON body, rejects with the API's message. */
+  /** Calls the API with the token (and a JSON body, if any); resolves to the JSON body, rejects with the API's message. */
   function api(method, path, body) {
     var headers = { Authorization: 'Bearer ' + token() };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -68,16 +70,20 @@
       var value = document.getElementById('token').value.trim();
       if (!value) return;
       sessionStorage.setItem(KEY, value);
-      setCookie(value);
-      location.assign(form.getAttribute('data-next') || '/console');
+      setCookie(COOKIE, UI, value);
+      location.assign(form.getAttribute('data-next') || UI);
     });
   }
 
+  /** Logs out of every UI: the tab's token is theirs alike. */
   function logout(button) {
     button.addEventListener('click', function () {
       sessionStorage.removeItem(KEY);
-      setCookie('', 0);
-      location.assign('/console/login');
+      (document.body.getAttribute('data-logout') || '').split(' ').forEach(function (entry) {
+        var at = entry.indexOf('=');
+        if (at > 0) setCookie(entry.slice(0, at), entry.slice(at + 1), '', 0);
+      });
+      location.assign(UI + '/login');
     });
   }
 
@@ -132,12 +138,45 @@
     });
   }
 
+  var ACTIONS = {
+    retry: { method: 'POST', suffix: '/retry', doing: 'retrying…', done: 'moved back to waiting' },
+    remove: { method: 'DELETE', suffix: '', doing: 'removing…', done: 'removed' },
+  };
+
+  /** A dashboard job button: POST …/retry or DELETE the job through /v1/admin, then reload. */
+  function jobAction(button) {
+    var action = ACTIONS[button.getAttribute('data-action')];
+    var job = button.getAttribute('data-job');
+    var path =
+      '/v1/admin/queues/' +
+      encodeURIComponent(button.getAttribute('data-queue')) +
+      '/jobs/' +
+      encodeURIComponent(job) +
+      action.suffix;
+    button.addEventListener('click', function () {
+      if (action.method === 'DELETE' && !confirm('Remove job ' + job + '?')) return;
+      button.disabled = true;
+      say(action.doing);
+      api(action.method, path)
+        .then(function () {
+          say('job ' + job + ' ' + action.done + '; reloading…');
+          location.reload();
+        })
+        .catch(function (err) {
+          button.disabled = false;
+          say(err.message, true);
+        });
+    });
+  }
+
   var wire = { login: login, logout: logout, reimport: reimport, verify: verify };
   function start() {
     Object.keys(wire).forEach(function (id) {
       var element = document.getElementById(id);
       if (element) wire[id](element);
     });
+    var buttons = document.querySelectorAll('button[data-action]');
+    for (var i = 0; i < buttons.length; i++) jobAction(buttons[i]);
     document.documentElement.setAttribute('data-ready', 'true');
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

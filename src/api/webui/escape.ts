@@ -1,5 +1,5 @@
 /**
- * HTML escaping for the console. Pages are built only with the `html` tag: every interpolated
+ * HTML escaping for the web UIs. Pages are built only with the `html` tag: every interpolated
  * value is escaped unless it is already `Html` (the output of another `html` call), so a value
  * cannot become markup by forgetting a call.
  * WARNING: signature claims (identity, creator, …) are attacker-controlled. Never build an
