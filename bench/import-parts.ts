@@ -30,13 +30,20 @@ export async function fetchAlone(count: number, urlOf: (i: number, n: number) =>
   return rate(count, (i) => fetchSignatureList({ urlFor: (n) => urlOf(i, n), agents }));
 }
 
-/** Images/s appending 2 new signatures each to a fresh fs store (temp, fsync, rename, metadata). */
+/**
+ * Images/s appending 2 new signatures each to a fresh fs store (temp, fsync, rename, metadata);
+ * with `groupCommit`, the concurrent appends share their durability points (one syncfs a batch).
+ */
 export async function storeAlone(
   dir: string,
   count: number,
   imageOf: (i: number) => ImageKey,
+  groupCommit = false,
 ): Promise<number> {
-  const store = createFsStore({ root: path.join(dir, 'store-alone') });
+  const store = createFsStore({
+    root: path.join(dir, groupCommit ? 'store-alone-gc' : 'store-alone'),
+    groupCommit,
+  });
   const signature = () => ({ bytes: syntheticSignature(randomBytes(16).toString('hex'), 700) });
   return rate(count, (i) => store.append(imageOf(i), [signature(), signature()], { origin: 'import' }));
 }

@@ -51,18 +51,20 @@ export async function benchImport(): Promise<BenchRow[]> {
       partCount,
       (i, n) => `${started.base}/ns/app${i}@sha256=${digestOf(i)}/signature-${n}`,
     );
-    const storeRate = await storeAlone(dir, partCount, (i) => ({
+    const imageOf = (i: number) => ({
       registry: REGISTRY,
       repository: `ns/app${i}`,
       digest: `sha256:${digestOf(i)}`,
-    }));
+    });
+    const storeRate = await storeAlone(dir, partCount, imageOf);
     const fsyncRate = await fsyncedFilesPerSecond(dir, 2 * partCount);
+    const groupRate = await storeAlone(dir, partCount, imageOf, true);
     const seconds = await importAll(dir, started.base);
     const imagesPerSecond = IMAGES / seconds;
     const ratio = imagesPerSecond / upstreamImagesPerSecond;
     return [
       {
-        name: `import ${IMAGES} images × 2 signatures (+404 probe)`,
+        name: `import ${IMAGES} images × 2 signatures (+404 probe)${GROUP_COMMIT ? ', group commit' : ''}`,
         value: seconds,
         unit: 's',
         goal: '≤ 10',
@@ -91,6 +93,13 @@ export async function benchImport(): Promise<BenchRow[]> {
         ok: true,
       },
       {
+        name: 'part alone: store write, group commit (1 process)',
+        value: groupRate,
+        unit: 'images/s',
+        goal: '-',
+        ok: true,
+      },
+      {
         name: 'disk: new 702-byte files fsynced (1 process)',
         value: fsyncRate,
         unit: 'files/s',
@@ -112,6 +121,9 @@ export async function benchImport(): Promise<BenchRow[]> {
   }
 }
 
+/** `BENCH_GROUP_COMMIT=1`: the workers run with `store.groupCommit: true`. */
+const GROUP_COMMIT = process.env.BENCH_GROUP_COMMIT === '1';
+
 /** Worker processes, as a deployment runs them (`sigmirror serve` + `sigmirror-worker.service`). */
 const WORKER_PROCESSES = Number(process.env.BENCH_WORKERS ?? 2);
 
@@ -126,6 +138,7 @@ async function importAll(dir: string, upstream: string): Promise<number> {
   await writeFile(
     config,
     `redis:\n  url: ${REDIS_URL}\n  prefix: ${prefix}\nregistriesDir: ${dir}/rd\nstore:\n  path: ${dir}/store\n` +
+      `  groupCommit: ${GROUP_COMMIT}\n` +
       `import:\n  concurrency: 64\n  perHostConcurrency: 64\n  recheckDelaysMs: []\n  resyncIntervalMs: 0\nlog:\n  level: warn\n`,
   );
   const cli = new URL('../src/cli/main.js', import.meta.url).pathname;

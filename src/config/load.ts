@@ -29,6 +29,7 @@ const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[], 'string'
   ['SIGMIRROR_REDIS_PREFIX', ['redis', 'prefix'], 'string'],
   ['SIGMIRROR_REGISTRIES_DIR', ['registriesDir'], 'string'],
   ['SIGMIRROR_STORE_PATH', ['store', 'path'], 'string'],
+  ['SIGMIRROR_STORE_GROUP_COMMIT', ['store', 'groupCommit'], 'boolean'],
   ['SIGMIRROR_LISTEN_HOST', ['listen', 'host'], 'string'],
   ['SIGMIRROR_LISTEN_PORT', ['listen', 'port'], 'number'],
   ['SIGMIRROR_TOKENS_FILE', ['auth', 'tokensFile'], 'string'],

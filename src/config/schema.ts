@@ -36,6 +36,11 @@ const storeSchema = z.strictObject({
   backend: z.enum(['fs', 'redis']).default('fs'),
   /** Root of the signature tree (fs backend). Default `./var/store`. */
   path: z.string().min(1).default('./var/store'),
+  /**
+   * fs backend: concurrent writes share one syncfs of the store's filesystem per batch instead of
+   * an fsync per file; for a store volume of its own. Default false (docs/benchmarks.md).
+   */
+  groupCommit: z.boolean().default(false),
 });
 
 const listenSchema = z.strictObject({

@@ -47,12 +47,17 @@ async function fsyncDirectory(dir: string): Promise<void> {
 
 /** mkdir -p whose new entries survive a power loss: each created directory's parent is fsynced. */
 export async function makeDirectoryDurable(dir: string): Promise<void> {
+  await Promise.all((await makeDirectory(dir)).map(syncDirectory));
+}
+
+/** mkdir -p; returns the directories whose entries changed (the parents of those created). */
+export async function makeDirectory(dir: string): Promise<string[]> {
   const first = await mkdir(dir, { recursive: true });
-  if (first === undefined) return; // it existed
+  if (first === undefined) return []; // it existed
   const parents: string[] = [];
   for (let created = dir; ; created = path.dirname(created)) {
     parents.push(path.dirname(created));
     if (created === first || path.dirname(created) === created) break;
   }
-  await Promise.all(parents.map(syncDirectory));
+  return parents;
 }

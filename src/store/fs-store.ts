@@ -9,8 +9,9 @@
  *   <root>/release-signatures/sha256=<hex>/signature-N          OpenShift releases (release-key.ts)
  *   <root>/.staging/.tmp-<pid>-<random>-signature-N              being written (never served)
  *
- * Crash safety: every file is written to a `.tmp-*` name, fsynced and renamed, then its directory
- * fsynced. Signatures are written in `<root>/.staging` (same filesystem; a dot name no lookaside
+ * Crash safety: every file is written to a `.tmp-*` name, made durable and renamed, then the rename
+ * made durable; with `groupCommit`, concurrent writes share those durability points (committer.ts)
+ * and a write resolves only after its batch is durable. Signatures are written in `<root>/.staging` (same filesystem; a dot name no lookaside
  * path reaches), so image directories never hold a temp file; what a crash leaves there is swept
  * at start (sweep.ts). Signature N+1 is renamed into place only after 1..N exist, and the metadata
  * after the signatures, so indices are contiguous at every instant. A crash between the two leaves a
@@ -26,8 +27,9 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { checkRegistry, signatureRelativePath } from '../lookaside/index.js';
 import { redactUrl } from '../redact.js';
-import { TEMP_PREFIX, writeFileAtomic, writeFilesAtomic } from './atomic.js';
-import { makeDirectoryDurable } from './dir-sync.js';
+import { TEMP_PREFIX, writeGroupsAtomic } from './atomic.js';
+import { GroupCommitter, syncFileSystemOf } from './committer.js';
+import { makeDirectory, makeDirectoryDurable } from './dir-sync.js';
 import { checkAppend } from './errors.js';
 import { exists, lookasideImages, metadataImages, readdirOrEmpty } from './fs-tree.js';
 import { FileLocks } from './lock.js';
@@ -59,6 +61,15 @@ export interface FsStoreOptions {
   readonly metaRoot?: string | undefined;
   /** The image index listings are served from; every write updates it. Without it, no listings. */
   readonly index?: ImageIndex | undefined;
+  /**
+   * Concurrent writes share their durability points (committer.ts): one syncfs of the store's
+   * filesystem per batch instead of an fsync per file. Pays on a store volume of its own; on a
+   * filesystem other busy processes write to, syncfs flushes their data too (docs/benchmarks.md).
+   * Default false: every file and directory is fsynced on its own.
+   */
+  readonly groupCommit?: boolean | undefined;
+  /** A committer of the caller's (tests); wins over `groupCommit`. */
+  readonly committer?: GroupCommitter | undefined;
 }
 
 interface Meta {
@@ -72,11 +83,12 @@ interface Meta {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 export function createFsStore(options: FsStoreOptions): SignatureStore {
-  return new FsStore(
-    path.resolve(options.root),
-    path.resolve(options.metaRoot ?? `${options.root}-meta`),
-    options.index,
-  );
+  const root = path.resolve(options.root);
+  const metaRoot = path.resolve(options.metaRoot ?? `${options.root}-meta`);
+  const committer =
+    options.committer ??
+    (options.groupCommit ? new GroupCommitter(syncFileSystemOf([root, metaRoot])) : undefined);
+  return new FsStore(root, metaRoot, options.index, committer);
 }
 
 /** Where signatures are written before their rename; a dot name, so never taken for a registry. */
@@ -97,6 +109,7 @@ class FsStore implements SignatureStore {
     private readonly root: string,
     private readonly metaRoot: string,
     private readonly index: ImageIndex | undefined,
+    private readonly committer: GroupCommitter | undefined,
   ) {
     this.locks = new FileLocks(path.join(metaRoot, LOCK_OWNERS_DIR));
     this.staging = path.join(root, STAGING_DIR);
@@ -202,10 +215,6 @@ class FsStore implements SignatureStore {
         known.set(hash, index);
         added.push(index);
       }
-      if (files.length) {
-        await Promise.all([this.ensureDir(p.dir), this.ensureDir(this.staging)]);
-        await writeFilesAtomic(files, this.staging);
-      }
       const imported = provenance.origin === 'import';
       const next: Meta = imported
         ? {
@@ -215,7 +224,7 @@ class FsStore implements SignatureStore {
           }
         : meta;
       // An import is recorded even when it found nothing new: "last import" and unsigned images.
-      if (added.length || imported) await this.writeMeta(image, p.meta, next);
+      if (added.length || imported) await this.writeMeta(image, p.meta, next, files);
       return { added, duplicates };
     });
   }
@@ -305,24 +314,49 @@ class FsStore implements SignatureStore {
     body: (meta: Meta, p: ReturnType<FsStore['paths']>) => T | Promise<T>,
   ) {
     const p = this.paths(image);
-    await this.ensureDir(path.dirname(p.meta));
+    const created = await this.ensureDir(path.dirname(p.meta));
+    if (created.length) await this.committer?.commit(created);
     return this.locks.with(`${p.meta}.lock`, async () => body(await this.reconcile(image), p));
   }
 
-  /** Metadata, then the index row: the files are the truth, the index follows them. */
-  private async writeMeta(image: ImageKey, file: string, meta: Meta): Promise<void> {
-    await writeFileAtomic(file, JSON.stringify(meta));
+  /**
+   * New signature files (in order, into the image's directory), then the metadata, then the index
+   * row: the files are the truth, the index follows them.
+   */
+  private async writeMeta(
+    image: ImageKey,
+    file: string,
+    meta: Meta,
+    signatures: ReadonlyArray<[string, Uint8Array]> = [],
+  ): Promise<void> {
+    const created = signatures.length
+      ? await Promise.all([this.ensureDir(path.dirname(signatures[0]![0])), this.ensureDir(this.staging)])
+      : [];
+    const groups = [
+      { files: signatures, staging: this.staging },
+      { files: [[file, JSON.stringify(meta)] as const] },
+    ];
+    await writeGroupsAtomic(groups, {
+      committer: this.committer,
+      newDirectories: created.flat(),
+    });
     await this.index?.put(summarize(image, meta));
   }
 
   async close(): Promise<void> {}
 
-  /** mkdir -p (new entries made durable), remembered: appends to known images skip the syscall. */
-  private async ensureDir(dir: string): Promise<void> {
-    if (this.knownDirs.has(dir)) return;
-    await makeDirectoryDurable(dir);
+  /**
+   * mkdir -p, remembered: appends to known images skip the syscall. Without a committer the new
+   * entries are made durable here; with one, the directories to commit are returned.
+   */
+  private async ensureDir(dir: string): Promise<string[]> {
+    if (this.knownDirs.has(dir)) return [];
+    let created: string[] = [];
+    if (this.committer) created = await makeDirectory(dir);
+    else await makeDirectoryDurable(dir);
     if (this.knownDirs.size > MAX_KNOWN_DIRS) this.knownDirs.clear();
     this.knownDirs.add(dir);
+    return created;
   }
 
   private async readMeta(file: string): Promise<Meta> {

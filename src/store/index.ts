@@ -16,6 +16,7 @@ export type {
 export { IMAGE_STATUSES } from './types.js';
 export { SignatureLimitError, SignatureNameTakenError } from './errors.js';
 export { createFsStore, type FsStoreOptions } from './fs-store.js';
+export { GroupCommitter, syncFileSystemOf, type Flush } from './committer.js';
 export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
 export {
   releaseKey,

@@ -45,6 +45,6 @@ export function openStore(config: StoreConfig, redis?: Redis): OpenedStore {
   const store =
     config.store.backend === 'redis'
       ? createRedisStore({ redis, prefix, index })
-      : createFsStore({ root: config.store.path, index });
+      : createFsStore({ root: config.store.path, index, groupCommit: config.store.groupCommit });
   return { store, index, tombstones: new Tombstones(redis, prefix) };
 }

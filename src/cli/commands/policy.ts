@@ -121,7 +121,10 @@ async function policyStore(opts: CheckOptions): Promise<ConfiguredStore> {
     if (!isDir) throw new CommandError(`no signature store at ${fsRoot}`, 'NO_STORE');
   }
   if (opts.storePath === undefined) return openConfiguredStore(opts.config, { index: 'none' });
-  const { store } = openStore({ store: { backend: 'fs', path: opts.storePath }, redis: { prefix: '' } });
+  const { store } = openStore({
+    store: { backend: 'fs', path: opts.storePath, groupCommit: false },
+    redis: { prefix: '' },
+  });
   return { store, index: undefined, tombstones: undefined, close: () => store.close() };
 }
 

@@ -75,11 +75,14 @@ test('SIGMIRROR_CONFIG names the file; SIGMIRROR_* variables override single key
     SIGMIRROR_LISTEN_PORT: '9100',
     SIGMIRROR_REDIS_URL: 'redis://b:2',
     SIGMIRROR_ANONYMOUS_READ: 'false',
+    SIGMIRROR_STORE_GROUP_COMMIT: 'true',
   });
   t.is(source, file);
+  t.true(config.store.groupCommit);
   t.is(config.listen.port, 9100);
   t.is(config.redis.url, 'redis://b:2');
   t.false(config.auth.anonymousRead);
+  t.false(loadDaemonConfig(undefined, {}).config.store.groupCommit, 'off by default');
 });
 
 test('a bad override is reported like a bad file value', (t) => {
