@@ -5,26 +5,24 @@
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { FetchError } from '../src/fetch/index.js';
 import {
-  ImportConfigError,
-  importImage,
-  importRelease,
+  imageReference,
+  ImportFailure,
+  releaseImportOf,
+  runImport,
+  type ImageKey,
   type ImportDeps,
   type ImportResult,
 } from '../src/import/index.js';
-import { LayoutError } from '../src/lookaside/index.js';
 import type { Metrics } from '../src/metrics.js';
 import {
   IMPORT_QUEUE,
   ImportProducer,
   importJobSchema,
   retryDelayMs,
+  workerConnection,
   type ImportJob,
 } from '../src/queue/index.js';
-import { imageReference, ReferenceError } from '../src/reference/index.js';
-import { workerConnection } from '../src/redis/index.js';
-import { isReleaseKey, releaseKey, type ImageKey } from '../src/store/index.js';
 
 export interface ImportWorkerOptions {
   readonly redisUrl: string;
@@ -96,26 +94,24 @@ async function processImport(
   if (!parsed.success) throw new UnrecoverableError(`invalid job data: ${parsed.error.issues[0]?.message}`);
   const data = parsed.data;
   const image = { registry: data.registry, repository: data.repository, digest: data.digest };
-  const logger = options.logger.child({ jobId: job.id, ref: imageReference(image) });
-  if (!isReleaseKey(image)) await enqueueReleaseOf(image, data, options, logger);
+  const logger = options.logger.child({
+    jobId: job.id,
+    ref: imageReference(image),
+  });
+  await enqueueReleaseOf(image, data, options, logger);
   try {
-    const deps = { ...options.deps, logger };
-    const result = isReleaseKey(image)
-      ? await importRelease(image.digest, deps)
-      : await importImage(image, deps);
+    const result = await runImport(image, { ...options.deps, logger });
     logger.info({ added: result.added.length, fetched: result.fetched, endedBy: result.endedBy }, 'imported');
     return result;
   } catch (err) {
+    if (!(err instanceof ImportFailure)) throw err;
     // An offline host is nobody's failure: wait for its probe without spending an attempt.
-    if (err instanceof FetchError && err.kind === 'host-offline' && token) {
-      logger.debug({ retryAfterMs: err.retryAfterMs }, err.message);
-      await job.moveToDelayed(Date.now() + (err.retryAfterMs ?? 1_000), token);
+    if (err.offlineForMs !== undefined && token) {
+      logger.debug({ retryAfterMs: err.offlineForMs, host: err.host }, err.message);
+      await job.moveToDelayed(Date.now() + err.offlineForMs, token);
       throw new DelayedError();
     }
-    if (err instanceof FetchError && !err.retryable) throw new UnrecoverableError(err.message);
-    if (err instanceof ImportConfigError || err instanceof LayoutError || err instanceof ReferenceError) {
-      throw new UnrecoverableError(err.message);
-    }
+    if (!err.retryable) throw new UnrecoverableError(err.message);
     throw err;
   }
 }
@@ -131,11 +127,11 @@ async function enqueueReleaseOf(
   options: ImportWorkerOptions,
   logger: Logger,
 ): Promise<void> {
-  const repositories = options.releaseRepositories ?? [];
   if (data.reason === 'periodic' || data.reason === 'recheck') return;
-  if (!repositories.includes(`${image.registry}/${image.repository}`)) return;
+  const release = releaseImportOf(image, options.releaseRepositories ?? []);
+  if (!release) return;
   try {
-    await options.producer.enqueue({ ...releaseKey(image.digest), reason: data.reason });
+    await options.producer.enqueue({ ...release, reason: data.reason });
   } catch (err) {
     logger.warn({ err }, 'could not enqueue the release signature import of a release image');
   }

@@ -1,4 +1,6 @@
-export { IMPORT_QUEUE } from './names.js';
+export { IMPORT_QUEUE, RESYNC_QUEUE_NAME } from './names.js';
+/** BullMQ worker connections (workers/ reach Redis through the queue module). */
+export { workerConnection } from '../redis/index.js';
 export { importJobSchema, jobIdFor, IMPORT_REASONS, type ImportJob, type ImportJobInput } from './jobs.js';
 export {
   ImportProducer,
@@ -18,7 +20,6 @@ export {
   JobNotFoundError,
   JobStateError,
   JOB_STATES,
-  RESYNC_QUEUE_NAME,
   type JobCounts,
   type JobState,
   type JobSummary,

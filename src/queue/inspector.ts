@@ -6,15 +6,9 @@
  */
 import { Queue, type Job } from 'bullmq';
 import type { ImportJob } from './jobs.js';
-import { IMPORT_QUEUE } from './names.js';
+import { IMPORT_QUEUE, RESYNC_QUEUE_NAME } from './names.js';
 import { PRODUCER_TIMEOUT_MS, QueueUnavailableError, type ImportProducer } from './producer.js';
 import { imageReference } from '../reference/index.js';
-
-/**
- * The periodic resync's queue. Keep in sync with workers/resync.ts RESYNC_QUEUE (src/ never
- * imports workers/; test/integration/admin/inspector.test.ts compares the two).
- */
-export const RESYNC_QUEUE_NAME = 'resync';
 
 /** The states the dashboard counts and lists, in display order. */
 export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'] as const;
