@@ -5,6 +5,7 @@ import {
   ImportConfigError,
   ImportFailure,
   importFailureOf,
+  NoConfigurationError,
   releaseImportOf,
 } from '../../../src/import/index.js';
 import { LayoutError } from '../../../src/lookaside/index.js';
