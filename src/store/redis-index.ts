@@ -38,14 +38,17 @@ export function requireIndex(index: ImageIndex | undefined): ImageIndex {
   return index;
 }
 
+const indexKeys = (prefix: string) => ({
+  all: `${prefix}:images:all`,
+  status: (s: ImageStatus) => `${prefix}:images:status:${s}`,
+  rows: `${prefix}:images:rows`,
+  built: `${prefix}:images:built`,
+  rebuilding: `${prefix}:images:rebuilding`,
+});
+type IndexKeys = ReturnType<typeof indexKeys>;
+
 export function redisImageIndex(redis: Redis, prefix: string): ImageIndex {
-  const key = {
-    all: `${prefix}:images:all`,
-    status: (s: ImageStatus) => `${prefix}:images:status:${s}`,
-    rows: `${prefix}:images:rows`,
-    built: `${prefix}:images:built`,
-    rebuilding: `${prefix}:images:rebuilding`,
-  };
+  const key = indexKeys(prefix);
 
   async function put(row: ImageSummary, multi = redis.multi()): Promise<void> {
     multi.zadd(key.all, 0, row.reference).hset(key.rows, row.reference, JSON.stringify(row));
@@ -64,32 +67,7 @@ export function redisImageIndex(redis: Redis, prefix: string): ImageIndex {
   return {
     put: (row) => put(row),
 
-    async query(q) {
-      const set = q.status ? key.status(q.status) : key.all;
-      const prefixText = q.registry ? `${q.registry}/${q.repository ?? ''}` : '';
-      const min = q.cursor ? `(${q.cursor}` : prefixText ? `[${prefixText}` : '-';
-      const max = prefixText ? `[${prefixText}${HIGH}` : '+';
-      if (q.registry || !q.repository) {
-        const refs = await redis.zrangebylex(set, min, max, 'LIMIT', 0, q.limit + 1);
-        const more = refs.length > q.limit;
-        const page = refs.slice(0, q.limit);
-        return { items: await rows(page), next: more ? page[page.length - 1]! : null };
-      }
-      // A repository prefix in any registry: walk in batches, keep the matches.
-      const wanted = (ref: string) => ref.slice(ref.indexOf('/') + 1).startsWith(q.repository!);
-      const found: string[] = [];
-      let from = min;
-      for (;;) {
-        const refs = await redis.zrangebylex(set, from, max, 'LIMIT', 0, SCAN_BATCH);
-        for (const ref of refs) {
-          if (!wanted(ref)) continue;
-          if (found.length === q.limit) return { items: await rows(found), next: found[found.length - 1]! };
-          found.push(ref);
-        }
-        if (refs.length < SCAN_BATCH) return { items: await rows(found), next: null };
-        from = `(${refs[refs.length - 1]!}`;
-      }
-    },
+    query: (q) => queryIndex(redis, key, rows, q),
 
     async counts() {
       const multi = redis.multi();
@@ -122,4 +100,37 @@ export function redisImageIndex(redis: Redis, prefix: string): ImageIndex {
       return (await redis.exists(key.built)) === 1;
     },
   };
+}
+
+/** A page of the index: by status and registry/repository prefix (lexical ranges), or a repository prefix in any registry. */
+async function queryIndex(
+  redis: Redis,
+  key: IndexKeys,
+  rows: (references: string[]) => Promise<ImageSummary[]>,
+  q: Parameters<ImageIndex['query']>[0],
+): ReturnType<ImageIndex['query']> {
+  const set = q.status ? key.status(q.status) : key.all;
+  const prefixText = q.registry ? `${q.registry}/${q.repository ?? ''}` : '';
+  const min = q.cursor ? `(${q.cursor}` : prefixText ? `[${prefixText}` : '-';
+  const max = prefixText ? `[${prefixText}${HIGH}` : '+';
+  if (q.registry || !q.repository) {
+    const refs = await redis.zrangebylex(set, min, max, 'LIMIT', 0, q.limit + 1);
+    const more = refs.length > q.limit;
+    const page = refs.slice(0, q.limit);
+    return { items: await rows(page), next: more ? page[page.length - 1]! : null };
+  }
+  // A repository prefix in any registry: walk in batches, keep the matches.
+  const wanted = (ref: string) => ref.slice(ref.indexOf('/') + 1).startsWith(q.repository!);
+  const found: string[] = [];
+  let from = min;
+  for (;;) {
+    const refs = await redis.zrangebylex(set, from, max, 'LIMIT', 0, SCAN_BATCH);
+    for (const ref of refs) {
+      if (!wanted(ref)) continue;
+      if (found.length === q.limit) return { items: await rows(found), next: found[found.length - 1]! };
+      found.push(ref);
+    }
+    if (refs.length < SCAN_BATCH) return { items: await rows(found), next: null };
+    from = `(${refs[refs.length - 1]!}`;
+  }
 }
