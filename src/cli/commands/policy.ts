@@ -56,7 +56,7 @@ unknown subcommand, or invalid arguments.`,
     .argument('<image>', 'registry/repository@sha256:<hex>')
     .requiredOption('--policy <file>', 'policy.json to evaluate (as /etc/containers/policy.json)')
     .option('--tag <tag>', 'evaluate a pull of registry/repository:<tag> (which resolved to this digest)')
-    .option('--config <file>', 'daemon config file (for store.path)')
+    .option('--config <file>', 'daemon config file (names the store: store.backend, store.path, redis)')
     .addOption(
       new Option('--store-path <dir>', 'signature store root (default: store.path of the config)').conflicts(
         'config',
