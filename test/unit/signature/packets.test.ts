@@ -52,6 +52,12 @@ test('new-format headers: one-, two- and five-octet lengths', (t) => {
   t.is(readPackets(Buffer.concat([b(0xc2, 223, 255), fill(8383)]))[0]!.body.length, 8383);
   t.is(readPackets(Buffer.concat([b(0xc2, 255, 0, 0, 1, 0), fill(256)]))[0]!.body.length, 256);
   t.is(readPackets(Buffer.concat([b(0xc2, 255, 0, 1, 0, 1), fill(65537)]))[0]!.body.length, 65537);
+  // Five-octet lengths of short bodies, first and after another packet (the octets read are exactly 4).
+  t.deepEqual(bodies(b(0xc2, 255, 0, 0, 0, 3, 1, 2, 3)), [[2, '010203']]);
+  t.deepEqual(bodies(b(0xc2, 0, 0xcb, 255, 0, 0, 0, 1, 9)), [
+    [2, ''],
+    [11, '09'],
+  ]);
 });
 
 test('new-format partial body lengths are joined in order', (t) => {
