@@ -45,6 +45,16 @@ test('dearmor: headers up to the blank line and the checksum line are skipped', 
   );
   // No blank line at all: everything after the BEGIN line is the body.
   t.is(hex(dearmor(text(`-----BEGIN PGP MESSAGE-----\n${BODY}-----END PGP MESSAGE-----`))), 'a3010203ff');
+  // Text before the BEGIN line, and no blank line: the BEGIN line itself is not body.
+  t.is(
+    hex(dearmor(text(`junk\n-----BEGIN PGP MESSAGE-----\n${BODY}-----END PGP MESSAGE-----`))),
+    'a3010203ff',
+  );
+  // The header block ends at a line of only blanks too.
+  t.is(
+    hex(dearmor(text(`-----BEGIN PGP MESSAGE-----\nVersion: x\n \t\n${BODY}\n-----END PGP MESSAGE-----\n`))),
+    'a3010203ff',
+  );
   // A blank line on the BEGIN line's own remainder does not end the headers.
   t.is(
     hex(dearmor(text(`-----BEGIN PGP MESSAGE-----\nVersion: 1\n\n${BODY}\n-----END PGP MESSAGE-----`))),
