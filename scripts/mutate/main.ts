@@ -31,9 +31,18 @@ function parseArgs(argv: string[]) {
   return { target: target.replace(/\/$/, ''), smoke, unitOnly, lines };
 }
 
+/**
+ * The target file's own unit test (test/unit/<dir>/<name>.test.ts) first: with --fail-fast a
+ * mutant it kills costs one file's run instead of every file sorted before it.
+ */
+function ownTestFirst(target: string, tests: string[]): string[] {
+  const own = target.replace(/^src\//, 'test/unit/').replace(/\.ts$/, '.test.ts');
+  return tests.includes(own) ? [own, ...tests.filter((t) => t !== own)] : tests;
+}
+
 async function main(): Promise<void> {
   const { target, smoke, unitOnly, lines } = parseArgs(process.argv.slice(2));
-  const tests = testsFor(target, { unitOnly });
+  const tests = ownTestFirst(target, testsFor(target, { unitOnly }));
   if (!tests.length) throw new Error(`no test file imports ${target}: add one, or an EXTRA entry in map.ts`);
   const name = target
     .replace(/^src\//, '')
@@ -58,7 +67,7 @@ async function main(): Promise<void> {
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     coverageAnalysis: 'off',
     concurrency: 1,
-    timeoutMS: 20_000,
+    timeoutMS: 10_000, // on top of 1.5 × the initial run: loops a mutant makes endless die sooner
     reporters: ['html', 'json', 'clear-text', smoke ? 'dots' : 'progress'],
     htmlReporter: { fileName: path.join('reports/mutation', `${name}.html`) },
     jsonReporter: { fileName: path.join('reports/mutation', `${name}.json`) },

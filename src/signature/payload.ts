@@ -42,7 +42,7 @@ export function parsePayload(data: Uint8Array): UntrustedSignatureInfo {
   } catch (err) {
     // V8 quotes the input in its message: drop it (attacker-controlled, and may span lines).
     const why = (err as Error).message
-      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/, ".*"(?:\.\.\.)? is not valid JSON$/s, '') // long inputs end in `"...`
       .replace(/ in JSON at position \d.*$/s, '');
     throw new PayloadError(`payload is not JSON: ${why}`);
   }

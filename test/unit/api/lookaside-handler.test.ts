@@ -1,0 +1,171 @@
+/**
+ * The image mirror's handler (src/api/routes/mirror.ts over src/api/lookaside-handler.ts) on a real
+ * node:http server on 127.0.0.1 and a real fs store in a temp dir: status codes, headers and bytes
+ * of every answer, conditional requests, methods, the read rule for tokens, and a failing store.
+ */
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import http, { type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import { mirrorHandler } from '../../../src/api/routes/mirror.js';
+import { TokenSet } from '../../../src/auth/tokens.js';
+import { createFsStore } from '../../../src/store/index.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const HEX = 'e'.repeat(64);
+const IMAGE = { registry: 'reg.example.com:5000', repository: 'ns/app', digest: `sha256:${HEX}` };
+const PATH = `/sigstore/reg.example.com:5000/ns/app@sha256=${HEX}/signature-`;
+const SIG = Buffer.from('signature bytes');
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const TOKENS = TokenSet.parse(
+  'tokens.yaml',
+  `tokens:\n  - {name: r, sha256: ${sha('reader-token')}, roles: [reader]}\n  - {name: a, sha256: ${sha('admin-token')}, roles: [admin]}\n  - {name: s, sha256: ${sha('signer-token')}, roles: [signer]}\n`,
+);
+
+async function serve(t: ExecutionContext, handler: http.RequestListener): Promise<string> {
+  const server: Server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function mirror(t: ExecutionContext, auth?: { anonymousRead: boolean }) {
+  const store = createFsStore({ root: path.join(await tempDir(t), 'store') });
+  await store.append(IMAGE, [{ bytes: SIG }, { bytes: Buffer.from('two') }], { origin: 'import' });
+  return serve(t, mirrorHandler({ store, auth: auth && { tokens: () => TOKENS, ...auth } }));
+}
+
+async function get(base: string, url: string, init: RequestInit = {}) {
+  const res = await fetch(base + url, init);
+  return {
+    status: res.status,
+    body: await res.text(),
+    type: res.headers.get('content-type'),
+    length: res.headers.get('content-length'),
+    etag: res.headers.get('etag'),
+    cache: res.headers.get('cache-control'),
+    allow: res.headers.get('allow'),
+    challenge: res.headers.get('www-authenticate'),
+  };
+}
+
+/** A strong ETag: the sha256 of the bytes. */
+const ETAG = `"sha256:${createHash('sha256').update(SIG).digest('hex')}"`;
+
+test('GET and HEAD of a signature: its bytes, type, length, ETag and a short revalidated cache', async (t) => {
+  const base = await mirror(t);
+  const ok = await get(base, `${PATH}1`);
+  t.like(ok, {
+    status: 200,
+    body: 'signature bytes',
+    type: 'application/octet-stream',
+    length: String(SIG.length),
+    etag: ETAG,
+    cache: 'public, max-age=60, must-revalidate',
+  });
+  t.is((await get(base, `${PATH}2?x=1`)).body, 'two');
+  // Twice: the second answer comes from the cache, the same.
+  t.deepEqual(await get(base, `${PATH}1`), ok);
+  t.deepEqual(await get(base, `${PATH}1`, { method: 'HEAD' }), { ...ok, body: '' });
+});
+
+test('If-None-Match: 304 with the ETag and cache headers, no body; another tag gets the bytes', async (t) => {
+  const base = await mirror(t);
+  const etag = ETAG;
+  const notModified = await get(base, `${PATH}1`, { headers: { 'If-None-Match': etag } });
+  t.like(notModified, { status: 304, body: '', etag, cache: 'public, max-age=60, must-revalidate' });
+  t.like(await get(base, `${PATH}1`, { headers: { 'If-None-Match': '"other"' } }), {
+    status: 200,
+    body: 'signature bytes',
+  });
+  t.like(await get(base, `${PATH}1`, { method: 'HEAD', headers: { 'If-None-Match': etag } }), {
+    status: 304,
+  });
+});
+
+test('the first missing index and paths that are no signature: a plain, briefly cached 404', async (t) => {
+  const base = await mirror(t);
+  const missing = {
+    status: 404,
+    body: 'signature not found\n',
+    type: 'text/plain; charset=utf-8',
+    length: '20',
+    cache: 'public, max-age=10',
+    etag: null,
+  };
+  for (const url of [
+    `${PATH}3`,
+    `${PATH}0`,
+    `/sigstore/reg.example.com:5000/ns/other@sha256=${HEX}/signature-1`,
+    '/sigstore/x',
+    '/sigstore/',
+  ])
+    t.like(await get(base, url), missing, url);
+  t.like(await get(base, `${PATH}3`, { method: 'HEAD' }), { ...missing, body: '' });
+});
+
+test('methods: OPTIONS 204 with Allow, others 405 in the error envelope', async (t) => {
+  const base = await mirror(t);
+  t.like(await get(base, `${PATH}1`, { method: 'OPTIONS' }), { status: 204, body: '', allow: 'GET, HEAD' });
+  for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'])
+    t.like(
+      await get(base, `${PATH}1`, { method }),
+      {
+        status: 405,
+        allow: 'GET, HEAD',
+        cache: 'no-store',
+        type: 'application/json; charset=utf-8',
+        body: JSON.stringify({
+          errors: [{ code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here: GET, HEAD only` }],
+        }),
+      },
+      method,
+    );
+});
+
+const envelope = (code: string, message: string) => JSON.stringify({ errors: [{ code, message }] });
+const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+
+test('anonymous reads on: no token passes; a presented token must still be valid', async (t) => {
+  const base = await mirror(t, { anonymousRead: true });
+  t.is((await get(base, `${PATH}1`)).status, 200);
+  t.is((await get(base, `${PATH}1`, bearer('signer-token'))).status, 200);
+  t.like(await get(base, `${PATH}1`, bearer('wrong')), {
+    status: 401,
+    challenge: 'Bearer realm="sigmirror"',
+    body: envelope('UNAUTHORIZED', 'invalid or unknown bearer token'),
+  });
+});
+
+test('anonymous reads off: a reader or admin token is required', async (t) => {
+  const base = await mirror(t, { anonymousRead: false });
+  t.like(await get(base, `${PATH}1`), {
+    status: 401,
+    challenge: 'Bearer realm="sigmirror"',
+    cache: 'no-store',
+    body: envelope('UNAUTHORIZED', 'authentication required'),
+  });
+  t.like(await get(base, `${PATH}1`, bearer('reader-token')), { status: 200, body: 'signature bytes' });
+  t.like(await get(base, `${PATH}1`, bearer('admin-token')), { status: 200, body: 'signature bytes' });
+  t.like(await get(base, `${PATH}1`, bearer('signer-token')), {
+    status: 403,
+    body: envelope('DENIED', 'the token "s" lacks the reader role'),
+  });
+  t.like(await get(base, `${PATH}1`, { method: 'HEAD' }), { status: 401, body: '' });
+  // The method check comes first: nothing is read or authenticated for a POST.
+  t.is((await get(base, `${PATH}1`, { method: 'POST' })).status, 405);
+});
+
+test('a store that cannot be read answers 503 no-store, never a 404', async (t) => {
+  const dir = await tempDir(t);
+  const root = path.join(dir, 'store');
+  await writeFile(root, 'a file where the store directory should be');
+  const base = await serve(t, mirrorHandler({ store: createFsStore({ root }) }));
+  t.like(await get(base, `${PATH}1`), {
+    status: 503,
+    cache: 'no-store',
+    body: envelope('UNAVAILABLE', 'the signature store cannot be read'),
+  });
+});

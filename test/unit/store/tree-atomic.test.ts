@@ -1,0 +1,106 @@
+/**
+ * The fs store's tree walkers (src/store/fs-tree.ts) and crash-safe writes (src/store/atomic.ts)
+ * on a real temp directory: which names are images, which are skipped or invalid, the metadata
+ * tree, and writes that leave no temp file and keep the rename order.
+ */
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import test from 'ava';
+import { TEMP_PREFIX, writeFileAtomic, writeFilesAtomic } from '../../../src/store/atomic.js';
+import { exists, lookasideImages, metadataImages, readdirOrEmpty } from '../../../src/store/fs-tree.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const HEX = 'f'.repeat(64);
+const collect = async <T>(it: AsyncIterable<T>) => {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+};
+const touch = async (file: string) => {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, 'x');
+};
+
+test('lookaside images: nested repositories, dot names and temp files skipped, invalid names reported', async (t) => {
+  const root = path.join(await tempDir(t), 'store');
+  await touch(path.join(root, 'reg.example.com', `app@sha256=${HEX}`, 'signature-1'));
+  await touch(path.join(root, 'reg.example.com', 'ns', 'sub', `deep@sha256=${HEX}`, 'signature-1'));
+  await touch(path.join(root, 'reg.example.com', 'ns', `.hidden@sha256=${HEX}`, 'signature-1'));
+  await touch(path.join(root, 'reg.example.com', `${TEMP_PREFIX}x@sha256=${HEX}`, 'signature-1'));
+  await touch(path.join(root, 'reg.example.com', `bad@sha256=${'F'.repeat(64)}`, 'signature-1'));
+  await touch(path.join(root, 'reg.example.com', 'a@b', 'c@sha256=' + HEX, 'signature-1'));
+  await touch(path.join(root, 'reg.example.com', 'file-not-dir'));
+  await touch(path.join(root, '.staging', `x@sha256=${HEX}`, 'signature-1'));
+  await touch(path.join(root, 'bad_host', `x@sha256=${HEX}`, 'signature-1'));
+  await touch(path.join(root, 'reg.example.com', `Caps@sha256=${HEX}`, 'signature-1'));
+  t.deepEqual(await collect(lookasideImages(root)), [
+    { invalid: path.join(root, 'bad_host', `x@sha256=${HEX}`) },
+    { invalid: path.join(root, 'reg.example.com', `Caps@sha256=${HEX}`) },
+    { image: { registry: 'reg.example.com', repository: 'app', digest: `sha256:${HEX}` } },
+    { image: { registry: 'reg.example.com', repository: 'ns/sub/deep', digest: `sha256:${HEX}` } },
+  ]);
+  t.deepEqual(await collect(lookasideImages(path.join(root, 'missing'))), []);
+});
+
+test('metadata images: .json files of the metadata tree only', async (t) => {
+  const meta = path.join(await tempDir(t), 'meta');
+  await touch(path.join(meta, 'reg.example.com', `app@sha256=${HEX}.json`));
+  await touch(path.join(meta, 'reg.example.com', 'ns', `b@sha256=${HEX}.json`));
+  await touch(path.join(meta, 'reg.example.com', `c@sha256=${HEX}.json.tmp`));
+  await touch(path.join(meta, 'reg.example.com', '.d', `e@sha256=${HEX}.json`));
+  await touch(path.join(meta, 'reg.example.com', 'x@y', `f@sha256=${HEX}.json`));
+  await touch(path.join(meta, '.locks', `g@sha256=${HEX}.json`));
+  t.deepEqual(await collect(metadataImages(meta)), [
+    { registry: 'reg.example.com', repository: 'app', digest: `sha256:${HEX}` },
+    { registry: 'reg.example.com', repository: 'ns/b', digest: `sha256:${HEX}` },
+  ]);
+});
+
+test('readdirOrEmpty and exists: sorted names, nothing for a missing path or a file', async (t) => {
+  const dir = await tempDir(t);
+  await touch(path.join(dir, 'b'));
+  await touch(path.join(dir, 'a'));
+  t.deepEqual(await readdirOrEmpty(dir), ['a', 'b']);
+  t.deepEqual(await readdirOrEmpty(path.join(dir, 'none')), []);
+  t.deepEqual(await readdirOrEmpty(path.join(dir, 'a')), []);
+  t.true(await exists(path.join(dir, 'a')));
+  t.false(await exists(path.join(dir, 'none')));
+});
+
+test('atomic writes: the content whole, no temp file left, staging used and emptied', async (t) => {
+  const dir = await tempDir(t);
+  const target = path.join(dir, 'signature-1');
+  await writeFileAtomic(target, 'first');
+  await writeFileAtomic(target, Buffer.from('second'));
+  t.is(await readFile(target, 'utf8'), 'second');
+  t.deepEqual(await readdir(dir), ['signature-1']);
+  const staging = path.join(dir, '.staging');
+  await mkdir(staging);
+  await writeFilesAtomic(
+    [
+      [path.join(dir, 'signature-2'), 'two'],
+      [path.join(dir, 'signature-3'), 'three'],
+    ],
+    staging,
+  );
+  t.deepEqual((await readdir(dir)).sort(), ['.staging', 'signature-1', 'signature-2', 'signature-3']);
+  t.deepEqual(await readdir(staging), []);
+  t.is(await readFile(path.join(dir, 'signature-3'), 'utf8'), 'three');
+  await writeFilesAtomic([]);
+});
+
+test('a failed rename removes every temp file and rejects', async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(path.join(dir, 'occupied', 'child'), { recursive: true });
+  await t.throwsAsync(
+    writeFilesAtomic([
+      [path.join(dir, 'ok'), 'a'],
+      [path.join(dir, 'occupied'), 'b'],
+    ]),
+    { code: 'EISDIR' },
+  );
+  t.deepEqual(
+    (await readdir(dir)).filter((n) => n.startsWith(TEMP_PREFIX)),
+    [],
+  );
+});
