@@ -1,10 +1,10 @@
 /**
- * The store's pure parts: image keys from references (src/store/image-key.ts), release keys
+ * The store's pure parts: image keys from references (src/reference image-key.ts), release keys
  * (release-key.ts), the append checks (errors.ts) and an image's listing status (status.ts).
  */
 import test from 'ava';
 import { checkAppend, SignatureLimitError, SignatureNameTakenError } from '../../../src/store/errors.js';
-import { imageKeyFromReference, imageKeyString } from '../../../src/store/image-key.js';
+import { imageKeyFromReference, imageReference as imageKeyString } from '../../../src/reference/index.js';
 import { isReleaseKey, releaseDirectory, releaseKey } from '../../../src/store/release-key.js';
 import { imageStatus, summarize } from '../../../src/store/status.js';
 import type { SignatureEntry } from '../../../src/store/types.js';

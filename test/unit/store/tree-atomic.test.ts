@@ -81,7 +81,7 @@ test('atomic writes: the content whole, no temp file left, staging used and empt
       [path.join(dir, 'signature-2'), 'two'],
       [path.join(dir, 'signature-3'), 'three'],
     ],
-    staging,
+    { staging },
   );
   t.deepEqual((await readdir(dir)).sort(), ['.staging', 'signature-1', 'signature-2', 'signature-3']);
   t.deepEqual(await readdir(staging), []);
