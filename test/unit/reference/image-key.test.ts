@@ -9,6 +9,9 @@ import {
   imageKeyProblem,
   imageReference,
   ImageKeyError,
+  isRegistry,
+  isRepository,
+  isSha256Digest,
   ReferenceError,
   type ImageKey,
 } from '../../../src/reference/index.js';
@@ -40,7 +43,11 @@ for (const [change, part, message] of bad) {
   test(`refused: ${JSON.stringify(change)} → ${part}`, (t) => {
     const key = { ...good, ...change };
     t.is(imageKeyProblem(key), part);
-    const err = t.throws(() => checkImageKey(key), { instanceOf: ImageKeyError, message });
+    const err = t.throws(() => checkImageKey(key), {
+      instanceOf: ImageKeyError,
+      name: 'ImageKeyError',
+      message,
+    });
     t.is(err?.part, part);
     t.true(err instanceof ReferenceError, 'callers that catch ReferenceError see it');
   });
@@ -58,6 +65,22 @@ test('registry/repository is at most 255 characters (distribution), counted befo
   t.is(imageKeyProblem({ registry, repository: fits, digest: D }), 'repository'); // 256
   t.is(imageKeyProblem({ registry: `${'r'.repeat(250)}.io`, repository: 'a', digest: D }), undefined); // 255
   t.is(imageKeyProblem({ registry: `${'r'.repeat(250)}.io`, repository: 'ab', digest: D }), 'repository');
+});
+
+test('each part alone: 255 characters pass, 256 do not (checked before any pattern runs)', (t) => {
+  const label = `${'a'.repeat(63)}.`;
+  const registry255 = `${label.repeat(3)}${'b'.repeat(63)}`; // 4 × 64 − 1 = 255
+  t.is(registry255.length, 255);
+  t.true(isRegistry(registry255));
+  t.false(isRegistry(`${registry255}c`));
+  const repository255 = `${'a'.repeat(127)}/${'b'.repeat(127)}`;
+  t.true(isRepository(repository255));
+  t.false(isRepository(`${repository255}c`));
+});
+
+test('the digest is matched whole: nothing before sha256:, nothing after the hex', (t) => {
+  t.true(isSha256Digest(D));
+  for (const bad of [`x${D}`, `/${D}`, `${D}0`, `${D}\n`]) t.false(isSha256Digest(bad), JSON.stringify(bad));
 });
 
 test('the message quotes at most 80 characters of the refused value', (t) => {
