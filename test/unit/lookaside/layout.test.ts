@@ -4,6 +4,8 @@ import {
   checkRepository,
   digestSegment,
   MAX_INDEX,
+  mirrorPath,
+  parseMirrorPath,
   releaseRelativePath,
   releaseSignatureUrl,
   signatureRelativePath,
@@ -107,4 +109,15 @@ test('a fragment, like a query, stays after the path; a base of slashes joins at
     releaseSignatureUrl('https://m.example/a/?x=/', D, 4),
     `https://m.example/a/sha256=${HEX}/signature-4?x=/`,
   );
+});
+
+test('parseMirrorPath: the longest valid path parses; one index more, a missing mark or junk before the hex do not', (t) => {
+  const repository = `${'a'.repeat(125)}/${'b'.repeat(124)}`; // r.io/ + 250 = 255 characters
+  const image = { registry: 'r.io', repository, digest: D };
+  const longest = mirrorPath(image, MAX_INDEX);
+  t.deepEqual(parseMirrorPath(longest), { image, index: MAX_INDEX });
+  t.is(parseMirrorPath(longest.replace(`signature-${MAX_INDEX}`, `signature-${MAX_INDEX + 1}`)), undefined);
+  // No `@sha256=`: the name must not be taken from around the hex.
+  t.is(parseMirrorPath(`r.io/ab${HEX}/signature-12`), undefined); // after `r.io/ab`: the hex, as if a mark stood there
+  t.is(parseMirrorPath(`reg.io/a@sha256=x${HEX}/signature-1`), undefined);
 });
