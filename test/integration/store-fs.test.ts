@@ -3,57 +3,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { signatureRelativePath } from '../../src/lookaside/index.js';
-import { indexConnection } from '../../src/redis/index.js';
-import { createFsStore, redisImageIndex, releaseKey } from '../../src/store/index.js';
-import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { createFsStore, releaseKey } from '../../src/store/index.js';
 import { runStoreConformance } from '../conformance/store.js';
 import { tempDir } from '../helpers/tmp.js';
+import { fsStoreFactory } from '../helpers/fs-store-factory.js';
 import { needs } from '../helpers/needs.js';
 
 const test = await needs({ redis: true });
 
-runStoreConformance(
-  test,
-  async () => {
-    const { mkdtemp, rm } = await import('node:fs/promises');
-    const os = await import('node:os');
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'sigmirror-store-'));
-    const prefix = `sigmirror-test-fsindex-${path.basename(dir)}`;
-    const redis = indexConnection(TEST_REDIS_URL);
-    return {
-      store: createFsStore({ root: path.join(dir, 'store'), index: redisImageIndex(redis, prefix) }),
-      plantUntracked: async (image, signatures, from = 1) => {
-        for (const [i, bytes] of signatures.entries()) {
-          const file = path.join(
-            dir,
-            'store',
-            image.registry,
-            signatureRelativePath(image.repository, image.digest, from + i),
-          );
-          await mkdir(path.dirname(file), { recursive: true });
-          await writeFile(file, bytes);
-        }
-      },
-      cleanup: async () => {
-        const keys = await redis.keys(`${prefix}*`);
-        if (keys.length) await redis.del(...keys);
-        redis.disconnect();
-        const leftovers = (await listAll(dir)).filter((f) => f.includes('.tmp-') || f.endsWith('.lock'));
-        await rm(dir, { recursive: true, force: true });
-        if (leftovers.length) throw new Error(`temp or lock files left behind: ${leftovers.join(', ')}`);
-      },
-    };
-  },
-  { filesWithoutMetadata: true },
-);
-
-async function listAll(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    out.push(path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name));
-  }
-  return out;
-}
+runStoreConformance(test, fsStoreFactory(), { filesWithoutMetadata: true });
 
 const IMAGE = {
   registry: 'registry.example.com:5000',
