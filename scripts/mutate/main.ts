@@ -1,11 +1,12 @@
 /**
- * `npm run mutate -- <path> [--unit] [--smoke] [--lines A-B]`: StrykerJS over one file or directory of
+ * `npm run mutate -- <path> [--unit] [--smoke] [--lines A-B] [--concurrency N]`: StrykerJS over one file or directory of
  * src/, its mutants type-checked (TypeScript checker) and each run against only the ava test
  * files map.ts finds for it, one at a time (the machine is shared). Reports go to
  * reports/mutation/<name>.{html,json}; a summary line (killed, survived, score) is printed.
  * --unit: only the mapped tests under test/unit (pure modules: seconds per mutant, not minutes).
  * --smoke: only the unit tests and the given lines (default: a handful), exits 1 unless a mutant
  * was killed — CI's check that this setup still runs (docs/testing.md §Mutation testing).
+ * --concurrency N: mutants tested at once (default 1: the machine is shared; 2 on an idle 2-core box).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -23,12 +24,20 @@ function parseArgs(argv: string[]) {
     : smoke
       ? SMOKE_LINES
       : undefined;
-  const target = argv.find((a, i) => !a.startsWith('--') && argv[i - 1] !== '--lines');
-  if (!target || !target.startsWith('src/')) {
-    console.error('usage: npm run mutate -- <src/file.ts | src/dir> [--unit] [--smoke] [--lines A-B]');
+  const valued = (a: string | undefined) => a === '--lines' || a === '--concurrency';
+  const target = argv.find((a, i) => !a.startsWith('--') && !valued(argv[i - 1]));
+  const concurrency = argv.includes('--concurrency') ? Number(argv[argv.indexOf('--concurrency') + 1]) : 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    console.error('--concurrency takes a whole number ≥ 1');
     process.exit(2);
   }
-  return { target: target.replace(/\/$/, ''), smoke, unitOnly, lines };
+  if (!target || !target.startsWith('src/')) {
+    console.error(
+      'usage: npm run mutate -- <src/file.ts | src/dir> [--unit] [--smoke] [--lines A-B] [--concurrency N]',
+    );
+    process.exit(2);
+  }
+  return { target: target.replace(/\/$/, ''), smoke, unitOnly, lines, concurrency };
 }
 
 /**
@@ -41,7 +50,7 @@ function ownTestFirst(target: string, tests: string[]): string[] {
 }
 
 async function main(): Promise<void> {
-  const { target, smoke, unitOnly, lines } = parseArgs(process.argv.slice(2));
+  const { target, smoke, unitOnly, lines, concurrency } = parseArgs(process.argv.slice(2));
   const tests = ownTestFirst(target, testsFor(target, { unitOnly }));
   if (!tests.length) throw new Error(`no test file imports ${target}: add one, or an EXTRA entry in map.ts`);
   const name = target
@@ -66,7 +75,7 @@ async function main(): Promise<void> {
     tsconfigFile: 'tsconfig.json',
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     coverageAnalysis: 'off',
-    concurrency: 1,
+    concurrency,
     timeoutMS: 10_000, // on top of 1.5 × the initial run: loops a mutant makes endless die sooner
     reporters: ['html', 'json', 'clear-text', smoke ? 'dots' : 'progress'],
     htmlReporter: { fileName: path.join('reports/mutation', `${name}.html`) },
