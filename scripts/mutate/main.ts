@@ -41,17 +41,21 @@ function parseArgs(argv: string[]) {
 }
 
 /**
- * The target file's own unit test (test/unit/<dir>/<name>.test.ts) first: with --fail-fast a
- * mutant it kills costs one file's run instead of every file sorted before it.
+ * The target's own unit tests first (test/unit/<dir>/<name>.test.ts for a file, every test under
+ * test/unit/<dir>/ for a directory): with --fail-fast a mutant they kill costs their run instead
+ * of every file sorted before them.
  */
-function ownTestFirst(target: string, tests: string[]): string[] {
-  const own = target.replace(/^src\//, 'test/unit/').replace(/\.ts$/, '.test.ts');
-  return tests.includes(own) ? [own, ...tests.filter((t) => t !== own)] : tests;
+function ownTestsFirst(target: string, tests: string[]): string[] {
+  const own = target.replace(/^src\//, 'test/unit/');
+  const isOwn = target.endsWith('.ts')
+    ? (t: string) => t === own.replace(/\.ts$/, '.test.ts')
+    : (t: string) => t.startsWith(`${own}/`);
+  return [...tests.filter(isOwn), ...tests.filter((t) => !isOwn(t))];
 }
 
 async function main(): Promise<void> {
   const { target, smoke, unitOnly, lines, concurrency } = parseArgs(process.argv.slice(2));
-  const tests = ownTestFirst(target, testsFor(target, { unitOnly }));
+  const tests = ownTestsFirst(target, testsFor(target, { unitOnly }));
   if (!tests.length) throw new Error(`no test file imports ${target}: add one, or an EXTRA entry in map.ts`);
   const name = target
     .replace(/^src\//, '')
@@ -76,7 +80,7 @@ async function main(): Promise<void> {
     typescriptChecker: { prioritizePerformanceOverAccuracy: true },
     coverageAnalysis: 'off',
     concurrency,
-    timeoutMS: 10_000, // on top of 1.5 × the initial run: loops a mutant makes endless die sooner
+    timeoutMS: 5_000, // on top of 1.5 × the initial run: loops a mutant makes endless die sooner
     reporters: ['html', 'json', 'clear-text', smoke ? 'dots' : 'progress'],
     htmlReporter: { fileName: path.join('reports/mutation', `${name}.html`) },
     jsonReporter: { fileName: path.join('reports/mutation', `${name}.json`) },
