@@ -7,36 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-interface Position {
-  readonly line: number;
-  readonly column: number;
-}
-interface Mutant {
-  readonly id: string;
-  readonly mutatorName: string;
-  readonly replacement?: string;
-  readonly status: string;
-  readonly location: { readonly start: Position; readonly end: Position };
-}
-interface Report {
-  readonly files: Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>;
-}
+import { applyMutant, type Report } from './report.js';
 
 const AVA_CLI = path.resolve('node_modules/ava/entrypoints/cli.mjs');
-
-/** Offset of a report position (lines and columns 1-based) in `source`. */
-function offsetOf(source: string, { line, column }: Position): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) offset = source.indexOf('\n', offset) + 1;
-  return offset + column - 1;
-}
-
-export function applyMutant(source: string, mutant: Mutant): string {
-  const start = offsetOf(source, mutant.location.start);
-  const end = offsetOf(source, mutant.location.end);
-  return source.slice(0, start) + (mutant.replacement ?? '') + source.slice(end);
-}
 
 function killedBy(tests: readonly string[]): boolean {
   const run = spawnSync(
