@@ -51,8 +51,9 @@ function splitDockerDomain(name: string): [string, string] {
   const slash = name.indexOf('/');
   let domain: string;
   let remainder: string;
+  // No slash: an empty first component, which is no domain either.
   const first = slash === -1 ? '' : name.slice(0, slash);
-  if (slash === -1 || (!/[.:]/.test(first) && first !== 'localhost')) {
+  if (!/[.:]/.test(first) && first !== 'localhost') {
     domain = DEFAULT_DOMAIN;
     remainder = name;
   } else {

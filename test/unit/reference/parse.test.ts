@@ -1,5 +1,10 @@
 import test from 'ava';
-import { candidateScopes, parseNormalizedReference, referenceString } from '../../../src/reference/index.js';
+import {
+  anchoredTagRegexp,
+  candidateScopes,
+  parseNormalizedReference,
+  referenceString,
+} from '../../../src/reference/index.js';
 
 const HEX = 'a'.repeat(64);
 
@@ -15,6 +20,9 @@ const normalised: Array<[string, string]> = [
   ['reg.example.com:5000/a/b/c:t1', 'reg.example.com:5000/a/b/c:t1'],
   ['Reg.Example.com/x', 'Reg.Example.com/x'],
   ['a__b/c--d', 'docker.io/a__b/c--d'],
+  // Only exactly 64 hex digits are an image ID; 65 are an ordinary name (normalize.go).
+  ['a'.repeat(65), `docker.io/library/${'a'.repeat(65)}`],
+  ['a'.repeat(63), `docker.io/library/${'a'.repeat(63)}`],
 ];
 for (const [input, want] of normalised) {
   test(`normalises ${input}`, (t) => {
@@ -42,6 +50,13 @@ for (const [input, message] of invalid) {
     t.throws(() => parseNormalizedReference(input), { message, name: 'ReferenceError' });
   });
 }
+
+test('a tag on its own (policy check --tag): one word character, then up to 127 of [\\w.-], nothing around it', (t) => {
+  for (const good of ['latest', 'v1.0', '_x', '1', 't'.repeat(128), 'A-b.c_d'])
+    t.true(anchoredTagRegexp.test(good), good);
+  for (const bad of ['', '-x', '.x', 't'.repeat(129), 'a b', 'x:y', 'x@y', ' v1', 'v1\n'])
+    t.false(anchoredTagRegexp.test(bad), JSON.stringify(bad));
+});
 
 test('candidates: identity, parents down to host:port, wildcards without port', (t) => {
   t.deepEqual(candidateScopes(parseNormalizedReference('reg.example.com:5000/a/b/c:t')), [
