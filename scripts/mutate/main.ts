@@ -1,5 +1,5 @@
 /**
- * `npm run mutate -- <path> [--unit] [--smoke] [--lines A-B] [--concurrency N]`: StrykerJS over one file or directory of
+ * `npm run mutate -- <path> [--unit] [--smoke] [--lines A-B] [--concurrency N] [--tests a,b]`: StrykerJS over one file or directory of
  * src/, each mutant run against only the ava test files map.ts finds for it (the target's own
  * first), then type-checked (typecheck.ts: those that do not compile leave the score). Reports go
  * to reports/mutation/<name>.{html,json}; the survivors and a summary line (killed, survived,
@@ -7,6 +7,8 @@
  * --unit: only the mapped tests under test/unit (pure modules: seconds per mutant, not minutes).
  * --smoke: only the unit tests and the given lines (default: a handful), exits 1 unless a mutant
  * was killed — CI's check that this setup still runs (docs/testing.md §Mutation testing).
+ * --tests a.test.ts,b.test.ts: exactly these test files, in this order (modules whose killers are
+ * integration tests, e.g. the fs store's conformance suite).
  * --concurrency N: mutants tested at once (default 1: the machine is shared; 2 on an idle 2-core box).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -27,7 +29,9 @@ function parseArgs(argv: string[]) {
     : smoke
       ? SMOKE_LINES
       : undefined;
-  const valued = (a: string | undefined) => a === '--lines' || a === '--concurrency';
+  const valued = (a: string | undefined) => a === '--lines' || a === '--concurrency' || a === '--tests';
+  // --tests a.test.ts,b.test.ts: exactly these, in this order, instead of map.ts's choice.
+  const tests = argv.includes('--tests') ? argv[argv.indexOf('--tests') + 1]!.split(',') : undefined;
   const target = argv.find((a, i) => !a.startsWith('--') && !valued(argv[i - 1]));
   const concurrency = argv.includes('--concurrency') ? Number(argv[argv.indexOf('--concurrency') + 1]) : 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -36,11 +40,11 @@ function parseArgs(argv: string[]) {
   }
   if (!target || !target.startsWith('src/')) {
     console.error(
-      'usage: npm run mutate -- <src/file.ts | src/dir> [--unit] [--smoke] [--lines A-B] [--concurrency N]',
+      'usage: npm run mutate -- <src/file.ts | src/dir> [--unit] [--smoke] [--lines A-B] [--concurrency N] [--tests a,b]',
     );
     process.exit(2);
   }
-  return { target: target.replace(/\/$/, ''), smoke, unitOnly, lines, concurrency };
+  return { target: target.replace(/\/$/, ''), smoke, unitOnly, lines, concurrency, tests };
 }
 
 /**
@@ -73,8 +77,9 @@ function summarise(report: Report): { killed: number; survived: number } {
 }
 
 async function main(): Promise<void> {
-  const { target, smoke, unitOnly, lines, concurrency } = parseArgs(process.argv.slice(2));
-  const tests = ownTestsFirst(target, testsFor(target, { unitOnly }));
+  const args = parseArgs(process.argv.slice(2));
+  const { target, smoke, lines, concurrency } = args;
+  const tests = args.tests ?? ownTestsFirst(target, testsFor(target, { unitOnly: args.unitOnly }));
   if (!tests.length) throw new Error(`no test file imports ${target}: add one, or an EXTRA entry in map.ts`);
   const name = target
     .replace(/^src\//, '')
