@@ -74,7 +74,7 @@ export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): 
 
   // Synchronous for cached blobs (the steady state); only a first request waits on the store.
   return (req, res) => {
-    const method = req.method ?? 'GET';
+    const method = req.method!; // always set on a request a node:http server received
     if (method !== 'GET' && method !== 'HEAD') {
       answerOtherMethod(res, method);
       count(method, res.statusCode);
@@ -121,16 +121,18 @@ function storeReaders(deps: LookasideDeps, layout: LookasideLayout) {
   return { cache, loadSync };
 }
 
-/** 404 (a real one: hosts stop reading there), 304 for a matching ETag, else the bytes. */
+/**
+ * 404 (a real one: hosts stop reading there), 304 for a matching ETag, else the bytes. For HEAD,
+ * node:http sends the headers (Content-Length included) and drops the body itself.
+ */
 function writeBlob(req: IncomingMessage, res: ServerResponse, blob: CachedBlob | undefined): void {
-  const head = req.method === 'HEAD';
   if (!blob) {
     res.writeHead(404, {
       'Content-Type': 'text/plain; charset=utf-8',
       'Content-Length': NOT_FOUND_BODY.length,
       'Cache-Control': MISSING,
     });
-    res.end(head ? undefined : NOT_FOUND_BODY);
+    res.end(NOT_FOUND_BODY);
   } else if (etagMatches(req.headers['if-none-match'], blob.etag)) {
     res.writeHead(304, { ETag: blob.etag, 'Cache-Control': SERVED }).end();
   } else {
@@ -140,7 +142,7 @@ function writeBlob(req: IncomingMessage, res: ServerResponse, blob: CachedBlob |
       ETag: blob.etag,
       'Cache-Control': SERVED,
     });
-    res.end(head ? undefined : blob.bytes);
+    res.end(blob.bytes);
   }
 }
 

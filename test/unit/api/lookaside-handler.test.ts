@@ -6,11 +6,14 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import http, { type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import test, { type ExecutionContext } from 'ava';
+import { pino } from 'pino';
 import { mirrorHandler } from '../../../src/api/routes/mirror.js';
 import { TokenSet } from '../../../src/auth/tokens.js';
+import { createMetrics } from '../../../src/metrics.js';
 import { createFsStore } from '../../../src/store/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -31,10 +34,14 @@ async function serve(t: ExecutionContext, handler: http.RequestListener): Promis
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function mirror(t: ExecutionContext, auth?: { anonymousRead: boolean }) {
+async function mirror(
+  t: ExecutionContext,
+  auth?: { anonymousRead: boolean },
+  metrics?: ReturnType<typeof createMetrics>,
+) {
   const store = createFsStore({ root: path.join(await tempDir(t), 'store') });
   await store.append(IMAGE, [{ bytes: SIG }, { bytes: Buffer.from('two') }], { origin: 'import' });
-  return serve(t, mirrorHandler({ store, auth: auth && { tokens: () => TOKENS, ...auth } }));
+  return serve(t, mirrorHandler({ store, metrics, auth: auth && { tokens: () => TOKENS, ...auth } }));
 }
 
 async function get(base: string, url: string, init: RequestInit = {}) {
@@ -168,4 +175,80 @@ test('a store that cannot be read answers 503 no-store, never a 404', async (t) 
     cache: 'no-store',
     body: envelope('UNAVAILABLE', 'the signature store cannot be read'),
   });
+});
+
+test('every answer is counted by route, method and final status; unknown methods as "other"', async (t) => {
+  const metrics = createMetrics(false);
+  const base = await mirror(t, { anonymousRead: false }, metrics);
+  const reader = bearer('reader-token').headers;
+  await get(base, `${PATH}1`, { headers: reader });
+  await get(base, `${PATH}1`, { headers: { ...reader, 'If-None-Match': ETAG } });
+  await get(base, `${PATH}3`, { method: 'HEAD', headers: reader });
+  await get(base, `${PATH}1`);
+  for (const method of ['OPTIONS', 'POST', 'PUT', 'DELETE', 'PATCH', 'PROPFIND'])
+    await get(base, `${PATH}1`, { method });
+  const lines = (await metrics.registry.getSingleMetricAsString('sigmirror_api_requests_total'))
+    .split('\n')
+    .filter((l) => !l.startsWith('#'));
+  const row = (method: string, status: number) =>
+    `sigmirror_api_requests_total{route="/sigstore/*",method="${method}",status="${status}"} 1`;
+  t.deepEqual(lines.sort(), [
+    row('DELETE', 405),
+    row('GET', 200),
+    row('GET', 304),
+    row('GET', 401),
+    row('HEAD', 404),
+    row('OPTIONS', 204),
+    row('PATCH', 405),
+    row('POST', 405),
+    row('PUT', 405),
+    row('other', 405),
+  ]);
+});
+
+test('a store that cannot be read is logged once, with the path and the error, not the query', async (t) => {
+  const dir = await tempDir(t);
+  const root = path.join(dir, 'store');
+  await writeFile(root, 'a file where the store directory should be');
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().trim().split('\n'));
+      done();
+    },
+  });
+  const logger = pino({ base: null, timestamp: false }, sink);
+  const metrics = createMetrics(false);
+  const base = await serve(t, mirrorHandler({ store: createFsStore({ root }), logger, metrics }));
+  t.is((await get(base, `${PATH}1?token=secret`)).status, 503);
+  const [entry, ...more] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.deepEqual(more, []);
+  t.like(entry, { level: 50, msg: 'lookaside: the store cannot be read', url: `${PATH}1` });
+  t.is((entry!.err as { code?: string }).code, 'ENOTDIR');
+  t.regex(
+    await metrics.registry.getSingleMetricAsString('sigmirror_api_requests_total'),
+    /method="GET",status="503"\} 1/,
+  );
+});
+
+test('HEAD, pipelined on one connection: headers only, so the next answer on it is intact', async (t) => {
+  const base = await mirror(t);
+  const { hostname, port } = new URL(base);
+  const raw = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () =>
+      socket.write(
+        `HEAD ${PATH}1 HTTP/1.1\r\nHost: x\r\n\r\nHEAD ${PATH}9 HTTP/1.1\r\nHost: x\r\n\r\n` +
+          `GET ${PATH}2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+  const answers = raw.split(/(?=HTTP\/1\.1 )/);
+  t.is(answers.length, 3);
+  t.regex(answers[0]!, /^HTTP\/1\.1 200 OK\r\n[^]*Content-Length: 15\r\n[^]*\r\n\r\n$/);
+  t.regex(answers[1]!, /^HTTP\/1\.1 404 Not Found\r\n[^]*Content-Length: 20\r\n[^]*\r\n\r\n$/);
+  t.regex(answers[2]!, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\ntwo$/);
 });
