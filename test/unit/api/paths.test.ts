@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseExtensionsName } from '../../../src/api/paths.js';
+import { checkedDigest, checkedImage, parseExtensionsName } from '../../../src/api/paths.js';
 import { parseMirrorPath } from '../../../src/lookaside/index.js';
 
 const HEX = 'a'.repeat(64);
@@ -77,3 +77,47 @@ for (const [name, digest, def, code] of badNames) {
     }
   });
 }
+
+test('extensions names: the registry is the first component only, and a host alone is no name', (t) => {
+  const d = `sha256:${HEX}`;
+  // A dot after the first slash does not make the first component a host.
+  t.deepEqual(parseExtensionsName('a/b.c', d, 'reg.example.com'), {
+    registry: 'reg.example.com',
+    repository: 'a/b.c',
+    digest: d,
+  });
+  for (const host of ['localhost', 'r.io', 'r:5000'])
+    t.like(
+      t.throws(() => parseExtensionsName(host, d, 'reg.example.com')),
+      {
+        code: 'NAME_INVALID',
+        message: `invalid repository name "${host}"`,
+        detail: 'name needs a registry host',
+      },
+      host,
+    );
+  t.like(
+    t.throws(() => parseExtensionsName('ns/app', d, undefined)),
+    { code: 'NAME_INVALID', detail: 'name needs a registry host' },
+  );
+});
+
+test('NAME_INVALID messages quote at most 300 characters of the name', (t) => {
+  const d = `sha256:${HEX}`;
+  const long = 'a'.repeat(400);
+  const noHost = t.throws(() => parseExtensionsName(`ns/${long}`, d, undefined));
+  t.is(noHost?.message, `invalid repository name "ns/${long}"`.slice(0, 300));
+  const tooLong = t.throws(() => checkedImage({ registry: 'r.io', repository: long, digest: d }));
+  t.like(tooLong, { code: 'NAME_INVALID', message: `invalid repository name "r.io/${long}"`.slice(0, 300) });
+  t.is(tooLong?.message.length, 300);
+});
+
+test('release digests: sha256 with 64 lowercase hex, returned unchanged; anything else DIGEST_INVALID', (t) => {
+  t.is(checkedDigest(`sha256:${HEX}`), `sha256:${HEX}`);
+  for (const bad of ['', `sha256:${HEX.toUpperCase()}`, `sha512:${HEX}`, `sha256:${HEX}0`, HEX])
+    t.like(
+      t.throws(() => checkedDigest(bad)),
+      { code: 'DIGEST_INVALID', message: 'digest must be sha256:<64 lowercase hex>' },
+      bad,
+    );
+});
