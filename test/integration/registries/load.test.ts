@@ -189,3 +189,55 @@ test('YAML anchors and merge keys are expanded', async (t) => {
   t.is(result.config!.scopes.get('s.io')!.ns.lookaside, 'https://a');
   t.deepEqual(result.config!.scopes.get('t.io')!.ns, { lookaside: 'https://a', sigstore: 'https://t' });
 });
+
+test('default-docker after docker: its entry has its scope, file and line; its keys and URL are checked', async (t) => {
+  const { dir, result, warnings } = await load(t, {
+    'z.yaml':
+      'docker:\n  a.io:\n    lookaside: https://a\ndefault-docker:\n  lookasid: x\n  lookaside: "ftp://d"\nzzzzzz: 1\n',
+  });
+  t.like(result.config?.defaultDocker, { scope: 'default-docker', file: path.join(dir, 'z.yaml'), line: 4 });
+  t.true(
+    warnings.includes(
+      'z.yaml:5: unknown key "lookasid" in default-docker is ignored (did you mean "lookaside"?)',
+    ),
+  );
+  t.true(warnings.includes('z.yaml:7: unknown key "zzzzzz" is ignored'));
+  t.true(
+    warnings.some((w) => w.includes('Unsupported scheme when reading signature from ftp://d')),
+    warnings.join('\n'),
+  );
+});
+
+test('a second default-docker is reported at its own line', async (t) => {
+  const { errors } = await load(t, {
+    'a.yaml': 'docker:\n  a.io:\n    lookaside: https://a\ndefault-docker:\n  lookaside: https://a\n',
+    'b.yaml': 'docker:\n  b.io:\n    lookaside: https://b\ndefault-docker:\n  lookaside: https://b\n',
+  });
+  t.is(errors.length, 1);
+  t.regex(
+    errors[0]!,
+    /^b\.yaml:4: .*"default-docker" defined both in ".*a\.yaml" \(line 4\) and ".*b\.yaml" \(line 4\)$/,
+  );
+});
+
+test('files are read in name order, whatever order the directory lists them in', async (t) => {
+  const names = Array.from({ length: 40 }, (_, i) => `f${String(39 - i).padStart(2, '0')}.yaml`);
+  const files = Object.fromEntries(
+    names.map((n) => [n, `docker:\n  ${n.slice(0, 3)}.io:\n    lookaside: https://x\n`]),
+  );
+  const { dir, result } = await load(t, files);
+  t.deepEqual(
+    result.config?.files,
+    [...names].sort().map((n) => path.join(dir, n)),
+  );
+});
+
+test('a registries.d path that is a file is an error naming the errno, and nothing is in force', async (t) => {
+  const dir = await tempDir(t);
+  await writeTree(dir, { 'registries.d': 'not a directory' });
+  const r = await loadRegistriesDir(path.join(dir, 'registries.d'));
+  t.is(r.config, undefined);
+  t.deepEqual(r.errors.map(formatProblem), [
+    `${path.join(dir, 'registries.d')}: cannot read directory: ENOTDIR`,
+  ]);
+});

@@ -82,3 +82,14 @@ test('problems print as file:line: message; the closest key within two edits', (
   t.is(closestKey('abcd', ['abc', 'abcd']), 'abcd');
   t.is(closestKey('x', []), undefined);
 });
+
+test('closestKey: of two keys equally close, the first listed wins', (t) => {
+  t.is(closestKey('ab', ['ax', 'ay']), 'ax');
+  t.is(closestKey('ab', ['ay', 'ax']), 'ay');
+});
+
+test('a scheme without "//" has no host to check (an opaque URL, as Go parses it)', (t) => {
+  t.is(urlParseError('https:x/a b'), undefined);
+  t.is(lookasideUrlProblem('https:x/a b'), undefined);
+  t.is(urlParseError('https://a b/c'), 'invalid character " " in host name');
+});
