@@ -96,7 +96,8 @@ async function startDaemon(
   );
   const cli = new URL('../src/cli/main.js', import.meta.url).pathname;
   const started = performance.now();
-  const child = spawn(process.execPath, [cli, 'serve', '--config', config], {
+  // The V8 flag of the CLI's shebang, as the systemd units, the image and `npm start` run it.
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', cli, 'serve', '--config', config], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -27,7 +27,7 @@ const EDIT_EVERY_MS = 2_000;
 const HUP_EVERY_MS = 15_000;
 const SAMPLE_EVERY_MS = 5_000;
 /** RSS may grow this much after warm-up before the run counts as leaking: the mirror's blob cache
- *  (64 MiB) fills as more signatures are read, plus V8 heap slack. */
+ *  (16 MiB of blobs plus per-entry overhead) fills as more signatures are read, plus V8 heap slack. */
 const MAX_RSS_GROWTH_BYTES = 128 * 1024 * 1024;
 
 const minutes = Number(process.argv[process.argv.indexOf('--minutes') + 1] ?? 2);

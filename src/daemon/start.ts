@@ -2,6 +2,7 @@
  * Composition root: builds every long-lived part from the config, starts them, and closes them
  * in reverse order (lifecycle.ts). intake.ts, workers.ts and api.ts each start one side.
  */
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/index.js';
 import { createMetrics, type Metrics } from '../metrics.js';
@@ -11,7 +12,6 @@ import type { SignatureStore } from '../store/index.js';
 import { startApi, startStatusServer } from './api.js';
 import { startIntake } from './intake.js';
 import { Lifecycle } from './lifecycle.js';
-import { startWorkers } from './workers.js';
 
 /** Which parts run: `serve` runs everything, `worker` only the import workers. */
 export interface DaemonMode {
@@ -39,10 +39,19 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
   const { config } = loaded;
   logger.info({ config: loaded.source ?? '(built-in defaults)' }, 'configuration loaded');
   const life = new Lifecycle(logger);
+  // Start-up milestones, in ms since the process started (docs/benchmarks.md §Scale).
+  const milestone = (msg: string) => logger.debug({ ms: Math.round(performance.now()) }, `start: ${msg}`);
+  milestone('modules loaded');
   try {
     const metrics = createMetrics();
     const intake = await startIntake(config, logger, metrics, life);
-    if (mode.workers) await startWorkers(config, intake, logger, metrics, life);
+    milestone('intake started (Redis, store, registries.d, tokens)');
+    // Imported only here: a serving-only process never loads the workers' modules (BullMQ's
+    // Worker, undici, the import pipeline), which keeps its memory and start-up small.
+    if (mode.workers) {
+      await (await import('./workers.js')).startWorkers(config, intake, logger, metrics, life);
+      milestone('workers started');
+    }
     const { statusPort } = config.worker;
     let address: string | undefined;
     if (mode.api) address = await startApi(config, intake, logger, metrics, life);
@@ -54,6 +63,7 @@ export async function startDaemon(loaded: LoadedConfig, logger: Logger, mode: Da
         metrics,
         life,
       );
+    milestone('listening');
     const { registries, store, producer, redisUrl, tokens } = intake;
     const reload = async () => {
       await Promise.all([registries.reload(), tokens.reload()]);

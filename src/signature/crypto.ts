@@ -6,8 +6,9 @@
  * Keep in sync with docs/spec/simple-signing.md §Verification step 1 and §Pitfalls.
  */
 import { createHash, verify as rsaVerify } from 'node:crypto';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
 import { LEGACY_MIN_RSA_BITS, STRICT_MIN_RSA_BITS, type Keyring, type SigningKey } from './keys.js';
+import { openpgpModule } from './openpgp.js';
 import type { SignaturePacketInfo } from './packets.js';
 
 /** OpenPGP hash algorithm IDs → node names. MD5 (1) and RIPEMD-160 (3) are refused. */
@@ -115,23 +116,25 @@ const badSignature = (key: SigningKey) =>
   `bad signature (made with key ${(key.subkeyFingerprint ?? key.primaryFingerprint).slice(-16)})`;
 
 /** Accept weak legacy material here; the caller decided above whether to warn or reject. */
-const VERIFY_CONFIG = {
-  ...openpgp.config,
+const verifyConfig = (pgp: typeof openpgp) => ({
+  ...pgp.config,
   minRSABits: LEGACY_MIN_RSA_BITS,
   rejectMessageHashAlgorithms: new Set<openpgp.enums.hash>(),
   rejectHashAlgorithms: new Set<openpgp.enums.hash>(),
-};
+});
+type VerifyConfig = ReturnType<typeof verifyConfig>;
+let VERIFY_CONFIG: VerifyConfig | undefined;
 
 /** The parts of openpgp.js's packet classes used here (its typings mark them internal). */
 interface PacketApi {
-  read(bytes: Uint8Array, config: typeof VERIFY_CONFIG): void;
+  read(bytes: Uint8Array, config: VerifyConfig): void;
   verify(
     key: SigningKey['packet'],
     type: number,
     data: LiteralApi,
     date: Date,
     detached: boolean,
-    config: typeof VERIFY_CONFIG,
+    config: VerifyConfig,
   ): Promise<void>;
   getExpirationTime(): Date | number;
 }
@@ -145,16 +148,18 @@ async function verifyWithOpenpgp(
   key: SigningKey,
   now: Date,
 ): Promise<string | undefined> {
-  const packet = new openpgp.SignaturePacket() as unknown as PacketApi;
-  const literalPacket = new openpgp.LiteralDataPacket() as unknown as LiteralApi;
+  const pgp = await openpgpModule();
+  const config = (VERIFY_CONFIG ??= verifyConfig(pgp));
+  const packet = new pgp.SignaturePacket() as unknown as PacketApi;
+  const literalPacket = new pgp.LiteralDataPacket() as unknown as LiteralApi;
   try {
-    packet.read(sig.body, VERIFY_CONFIG);
-    literalPacket.setBytes(literal.data, openpgp.enums.literal.binary);
+    packet.read(sig.body, config);
+    literalPacket.setBytes(literal.data, pgp.enums.literal.binary);
   } catch (err) {
     return `malformed signature packet: ${(err as Error).message}`;
   }
   try {
-    await packet.verify(key.packet, sig.signatureType, literalPacket, now, false, VERIFY_CONFIG);
+    await packet.verify(key.packet, sig.signatureType, literalPacket, now, false, config);
     return undefined;
   } catch (err) {
     const message = (err as Error).message;

@@ -4,7 +4,8 @@
  * answers cached briefly: checking a key's self-signatures costs more than the signature itself.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpModule } from './openpgp.js';
 
 /** How long a key's validity (expiry, revocation, binding) answer is reused. */
 const VALIDITY_CACHE_MS = 60_000;
@@ -40,10 +41,11 @@ export async function readKeyFile(source: KeySource): Promise<openpgp.PublicKey[
   try {
     const text = Buffer.from(source.bytes).toString('latin1');
     const blocks = text.match(ARMORED_KEY_BLOCK);
+    const pgp = await openpgpModule();
     const keys: openpgp.PublicKey[] = [];
     // Key files often carry several armored blocks, or text before the first (key files from RPMs).
-    if (blocks) for (const armoredKeys of blocks) keys.push(...(await openpgp.readKeys({ armoredKeys })));
-    else keys.push(...(await openpgp.readKeys({ binaryKeys: source.bytes })));
+    if (blocks) for (const armoredKeys of blocks) keys.push(...(await pgp.readKeys({ armoredKeys })));
+    else keys.push(...(await pgp.readKeys({ binaryKeys: source.bytes })));
     return keys.map((k) => k.toPublic());
   } catch (err) {
     const why = (err as Error).message;
@@ -125,15 +127,14 @@ export class Keyring {
   }
 }
 
-const LEGACY_CONFIG = { ...openpgp.config, minRSABits: LEGACY_MIN_RSA_BITS };
-
 async function checkSigningKey(key: SigningKey, now: Date): Promise<string | undefined> {
-  const primaryExpiry = await key.primary.getExpirationTime(undefined, LEGACY_CONFIG).catch(() => null);
+  const legacy = { ...(await openpgpModule()).config, minRSABits: LEGACY_MIN_RSA_BITS };
+  const primaryExpiry = await key.primary.getExpirationTime(undefined, legacy).catch(() => null);
   if (primaryExpiry instanceof Date && primaryExpiry <= now)
     return `key ${key.primaryFingerprint} expired on ${primaryExpiry.toISOString()}`;
   try {
     const keyId = key.packet.getKeyID();
-    await key.primary.getSigningKey(keyId, now, undefined, LEGACY_CONFIG);
+    await key.primary.getSigningKey(keyId, now, undefined, legacy);
     return undefined;
   } catch (err) {
     const which = key.subkeyFingerprint ? `subkey ${key.subkeyFingerprint}` : `key ${key.primaryFingerprint}`;

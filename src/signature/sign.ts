@@ -4,7 +4,8 @@
  * containers/image's order of output (sorted), hosts verify it like any other.
  * Keep in sync with docs/spec/simple-signing.md §Payload.
  */
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpModule } from './openpgp.js';
 
 export class SigningError extends Error {
   override readonly name = 'SigningError';
@@ -36,12 +37,13 @@ export async function readSigningKey(
   bytes: Uint8Array,
   passphrase: string | undefined,
 ): Promise<openpgp.PrivateKey> {
+  const pgp = await openpgpModule();
   let key: openpgp.PrivateKey;
   try {
     const text = Buffer.from(bytes).toString('latin1');
     key = text.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----')
-      ? await openpgp.readPrivateKey({ armoredKey: text })
-      : await openpgp.readPrivateKey({ binaryKey: bytes });
+      ? await pgp.readPrivateKey({ armoredKey: text })
+      : await pgp.readPrivateKey({ binaryKey: bytes });
   } catch (err) {
     throw new SigningError(`not an OpenPGP private key: ${(err as Error).message}`);
   }
@@ -49,7 +51,7 @@ export async function readSigningKey(
   if (passphrase === undefined)
     throw new SigningError('the private key is protected: give --passphrase-file');
   try {
-    return await openpgp.decryptKey({ privateKey: key, passphrase });
+    return await pgp.decryptKey({ privateKey: key, passphrase });
   } catch (err) {
     throw new SigningError(`cannot unlock the private key: ${(err as Error).message}`);
   }
@@ -61,9 +63,10 @@ export async function signPayload(
   key: openpgp.PrivateKey,
   date = new Date(),
 ): Promise<Uint8Array> {
-  const message = await openpgp.createMessage({ binary: payload, format: 'binary' });
+  const pgp = await openpgpModule();
+  const message = await pgp.createMessage({ binary: payload, format: 'binary' });
   try {
-    return await openpgp.sign({ message, signingKeys: key, format: 'binary', date });
+    return await pgp.sign({ message, signingKeys: key, format: 'binary', date });
   } catch (err) {
     throw new SigningError(`cannot sign: ${(err as Error).message}`);
   }
