@@ -214,6 +214,15 @@ const invalid: Array<[string, string, string[]]> = [
     ],
   ],
   [
+    'exactReference that is no reference',
+    json({
+      default: [{ ...SIGNED_BY, signedIdentity: { type: 'exactReference', dockerReference: 'R.io/X:1' } }],
+    }),
+    [
+      'p.json:9: default[0].signedIdentity.dockerReference: invalid format of dockerReference R.io/X:1: invalid reference format: repository name must be lowercase',
+    ],
+  ],
+  [
     'exactReference missing its field',
     json({ default: [{ ...SIGNED_BY, signedIdentity: { type: 'exactReference' } }] }),
     ['p.json:7: default[0].signedIdentity.dockerReference: is required'],
@@ -255,6 +264,11 @@ const invalid: Array<[string, string, string[]]> = [
     ['p.json:3: default[0]: keyPath and keyData cannot be used simultaneously'],
   ],
   [
+    'sigstoreSigned with no key source',
+    json({ default: [{ type: 'sigstoreSigned' }] }),
+    ['p.json:3: default[0]: at least one of keyPath and keyData must be specified'],
+  ],
+  [
     'sigstoreSigned with fields newer than containers/image 5.23',
     json({ default: [{ type: 'sigstoreSigned', keyPath: '/k', fulcio: {} }] }),
     ['p.json:6: default[0].fulcio: unknown key'],
@@ -270,6 +284,20 @@ for (const [title, text, expected] of invalid) {
     t.deepEqual(errorsOf(text), expected);
   });
 }
+
+test('exactReference: a digest without a tag is enough', (t) => {
+  const digest = `r.io/x@sha256:${'a'.repeat(64)}`;
+  const identity = { type: 'exactReference', dockerReference: digest };
+  t.notThrows(() => parsePolicy(json({ default: [{ ...SIGNED_BY, signedIdentity: identity }] }), 'p.json'));
+});
+
+test('keyData is standard padded base64: whole quads, then an optional xx== or xxx=', (t) => {
+  const policy = (keyData: string) => json({ default: [{ type: 'sigstoreSigned', keyData }] });
+  for (const good of ['', 'QUJD', 'QUI=', 'QQ==', 'QUJDRA==', 'a+/9', 'QUJDREU='])
+    t.notThrows(() => parsePolicy(policy(good), 'p.json'), good);
+  for (const bad of ['QUJ', 'Q===', 'Q=', '!!==', '!!!=', 'QUJDR', 'QQ=', 'QUJD=', 'QU-_'])
+    t.deepEqual(errorsOf(policy(bad)), ['p.json:5: default[0].keyData: not valid base64'], bad);
+});
 
 test('the error carries the file and each issue separately', (t) => {
   const err = t.throws(
