@@ -210,12 +210,29 @@ test('signedBaseLayer is denied with the host text; sigstoreSigned cannot be jud
       allowed: false,
       verdict: 'denied',
       reason: 'signedBaseLayer not implemented yet!',
+      requirements: [{ index: 0, type: 'signedBaseLayer', verdict: 'denied' }],
     },
   );
   t.like(await evaluate([{ type: 'sigstoreSigned', keyPath: KEY }], [VALID]), {
     allowed: false,
     verdict: 'unsupported',
     reason: SIGSTORE_UNSUPPORTED,
+    requirements: [{ index: 0, type: 'sigstoreSigned', verdict: 'unsupported' }],
+  });
+});
+
+test('an empty requirement list (a policy built in code; parsePolicy refuses one) denies with the host text', async (t) => {
+  const policy = { ...parsePolicy(JSON.stringify({ default: [{ type: 'reject' }] })), default: [] };
+  const result = await evaluatePolicy(
+    policy,
+    { reference: parseNormalizedReference(IMAGE), manifestDigest: D, signatures: [] },
+    { readKeyFile: async (path) => readVector(path), now: NOW },
+  );
+  t.like(result, {
+    allowed: false,
+    verdict: 'denied',
+    reason: 'List of verification policy requirements must not be empty',
+    requirements: [],
   });
 });
 
@@ -319,6 +336,7 @@ test('an image reference a host cannot pull is a programming error', async (t) =
     );
   await t.throwsAsync(run(`r.io/x:1@${D}`), {
     instanceOf: PolicyImageError,
+    name: 'PolicyImageError',
     message: `r.io/x:1@${D}: a reference with both a tag and a digest is not supported`,
   });
   await t.throwsAsync(run('r.io/x'), {
