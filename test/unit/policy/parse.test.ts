@@ -285,6 +285,18 @@ for (const [title, text, expected] of invalid) {
   });
 }
 
+test('without a file name, messages name policy.json; a bare scalar is no policy', (t) => {
+  t.regex(t.throws(() => parsePolicy('{'))!.message, /^policy\.json: \(top level\): invalid JSON: /);
+  for (const scalar of ['5', 'true', '"x"', 'null'])
+    t.is(
+      t.throws(() => parsePolicy(scalar))!.message,
+      'policy.json: (top level): expected an object',
+      scalar,
+    );
+  const keyPath = json({ default: [{ type: 'signedBy', keyType: 'GPGKeys', keyPath: 5 }] });
+  t.is(t.throws(() => parsePolicy(keyPath))!.message, 'policy.json:6: default[0].keyPath: expected a string');
+});
+
 test('exactReference: a digest without a tag is enough', (t) => {
   const digest = `r.io/x@sha256:${'a'.repeat(64)}`;
   const identity = { type: 'exactReference', dockerReference: digest };
