@@ -163,6 +163,7 @@ test('signedBy: any key file that cannot be loaded makes the requirement reject,
     error: 'cannot read public key file no/such.gpg: ENOENT',
   });
   t.like(missing.requirements[0]!.signatures![0], { index: 1, verdict: 'rejected', stage: 'key' });
+  t.deepEqual(missing.requirements[0]!.signatures![0]!.warnings, []);
   const notAKey = await evaluate([signedBy({ keyPath: VALID })], [VALID]);
   t.is(
     notAKey.reason,
@@ -322,6 +323,28 @@ test('remapIdentity to a non-canonical signedPrefix matches nothing', async (t) 
     'mirror.example.com/ns/manifest:latest',
   );
   t.is(r.reason, NOT_ACCEPTED);
+});
+
+test('an identity rule that cannot be applied (a policy built in code) rejects the signature, naming its identity', async (t) => {
+  const text = JSON.stringify({
+    default: [signedBy({ signedIdentity: { type: 'exactReference', dockerReference: 'a/b:1' } })],
+  });
+  const parsed = parsePolicy(text);
+  const requirement = {
+    ...parsed.default[0]!,
+    signedIdentity: { type: 'exactReference', dockerReference: 'NOT VALID' },
+  };
+  const policy = { ...parsed, default: [requirement] } as typeof parsed;
+  const r = await evaluatePolicy(
+    policy,
+    {
+      reference: parseNormalizedReference(IMAGE),
+      manifestDigest: D,
+      signatures: [{ index: 1, bytes: readVector(VALID) }],
+    },
+    { readKeyFile: async (path) => readVector(path), now: NOW },
+  );
+  t.like(r, { allowed: false, reason: 'Signature for identity testing/manifest:latest is not accepted' });
 });
 
 test('an image reference a host cannot pull is a programming error', async (t) => {
