@@ -218,3 +218,22 @@ test('the digest is compared over its full length: a difference in any one chara
     );
   }
 });
+
+test('a digest or identity rejection still reports the key and the payload it read; a message failure reports none', async (t) => {
+  const signature = readVector('containers-image/image.signature');
+  const r = await rules('containers-image/pubring.gpg', 'docker.io/testing/manifest');
+  const accepted = await verifySignature(signature, r);
+  if (accepted.verdict !== 'accepted') return t.fail(accepted.reason);
+  const { keyFingerprint } = accepted.signature;
+  const untrusted = {
+    untrustedDockerManifestDigest: IMAGE_DIGEST,
+    untrustedDockerReference: 'testing/manifest',
+  };
+  const wrongDigest = await verifySignature(signature, { ...r, manifestDigest: `sha256:${'0'.repeat(64)}` });
+  t.like(wrongDigest, { stage: 'digest', keyFingerprint, untrusted, warnings: [] });
+  const wrongName = await verifySignature(signature, { ...r, validateSignedReference: () => 'not this one' });
+  t.like(wrongName, { stage: 'identity', reason: 'not this one', keyFingerprint, untrusted, warnings: [] });
+  const empty = await verifySignature(new Uint8Array(), r);
+  t.like(empty, { stage: 'message', keyFingerprint: undefined, untrusted: undefined });
+  t.deepEqual(empty.verdict === 'rejected' && empty.warnings, []);
+});
