@@ -94,3 +94,10 @@ test('rule texts: standalone verify compares normalised references; the policy r
   t.is(policy('r.io/a:1'), undefined);
   t.is(policy('r.io/a:2'), 'Signature for identity r.io/a:2 is not accepted');
 });
+
+test('remapIdentity: a prefix longer than the image, or as long but different, does not apply', (t) => {
+  for (const prefix of ['r.io/a/b/c', 'r.io/b:1']) {
+    const rule = { type: 'remapIdentity', prefix, signedPrefix: 'docker.io/x' } as const;
+    t.true(identityMatches(rule, ref('r.io/a:1'), 'r.io/a:1'), prefix);
+  }
+});
