@@ -19,7 +19,8 @@ export function parseCleartext(bytes: Uint8Array): CleartextMessage {
   const lines = text.slice(text.indexOf(BEGIN_SIGNED) + BEGIN_SIGNED.length).split(/\r?\n/);
   const blank = lines.findIndex((l, i) => i > 0 && l.trim() === '');
   const end = lines.indexOf(BEGIN_SIGNATURE);
-  if (blank === -1 || end === -1 || end < blank) throw new PacketError('malformed cleartext-signed message');
+  // A missing signature block (end = -1) is also before the blank line, which is at 1 or later.
+  if (blank === -1 || end < blank) throw new PacketError('malformed cleartext-signed message');
   const body = lines.slice(blank + 1, end).map((l) => (l.startsWith('- ') ? l.slice(2) : l));
   const signed = body.map(trimSpacesAndTabs).join('\r\n');
   const signatures = parseMessage(dearmor(Buffer.from(lines.slice(end).join('\n')))).signatures;

@@ -32,7 +32,7 @@ test('CRLF input reads the same; a line of only blanks is signed empty', (t) => 
 });
 
 test('text before the header is ignored; the first blank line ends the armor headers', (t) => {
-  const bytes = Buffer.concat([Buffer.from('junk\n'), message('body')]);
+  const bytes = Buffer.concat([Buffer.from('junk\n\nmore junk\n'), message('body')]);
   t.is(Buffer.from(parseCleartext(bytes).payload).toString(), 'body\n');
 });
 
@@ -48,4 +48,24 @@ test('malformed: no blank line after the headers, no signature block', (t) => {
   t.throws(() => parseCleartext(Buffer.from(`-----BEGIN PGP SIGNED MESSAGE-----\n\nbody\n ${BLOCK}`)), {
     message: 'malformed cleartext-signed message',
   });
+});
+
+test('the blank line may hold spaces and tabs, and may follow the BEGIN line directly (no armor headers)', (t) => {
+  const spaced = Buffer.from(`-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n \t\nbody\n${BLOCK}`);
+  t.is(Buffer.from(parseCleartext(spaced).payload).toString(), 'body\n');
+  const bare = Buffer.from(`-----BEGIN PGP SIGNED MESSAGE-----\n\nbody\n${BLOCK}`);
+  t.is(Buffer.from(parseCleartext(bare).payload).toString(), 'body\n');
+});
+
+test('malformed: no blank line anywhere (not even in the signature block)', (t) => {
+  const block = BLOCK.split('\n')
+    .filter((l) => l.trim() !== '')
+    .join('\n');
+  t.throws(
+    () => parseCleartext(Buffer.from(`-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\nbody\n${block}`)),
+    {
+      name: 'PacketError',
+      message: 'malformed cleartext-signed message',
+    },
+  );
 });
