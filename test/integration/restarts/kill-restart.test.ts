@@ -148,17 +148,22 @@ test(`${IMAGES} images, ${KILLS} SIGKILLs and a Redis loss: the store equals the
   );
 
   const started = Date.now();
-  const r = await sigmirrorAsync([
-    'import',
-    '--from-file',
-    path.join(dir, 'refs.txt'),
-    '--config',
-    config,
-    '--wait',
-    '--json',
-    '--timeout',
-    '120',
-  ]);
+  // Jobs a SIGKILL left active wait for BullMQ's stalled-job check (lock and check interval):
+  // the CLI's own --timeout and WAIT_BOUND_MS bound it, not the helper's default kill at 60 s.
+  const r = await sigmirrorAsync(
+    [
+      'import',
+      '--from-file',
+      path.join(dir, 'refs.txt'),
+      '--config',
+      config,
+      '--wait',
+      '--json',
+      '--timeout',
+      '120',
+    ],
+    { killAfterMs: 130_000 },
+  );
   const took = Date.now() - started;
   t.is(r.code, 0, r.stderr.slice(-2000));
   const rows = (
