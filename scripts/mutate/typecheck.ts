@@ -10,7 +10,10 @@ import path from 'node:path';
 import ts from 'typescript';
 import { applyMutant, type Report } from './report.js';
 
-function languageService(files: Map<string, string>): ts.LanguageService {
+/** A language service over tsconfig.mutate.json whose file texts `setText` replaces in memory. */
+type MutableService = ts.LanguageService & { setText(file: string, text: string): void };
+
+function languageService(files: Map<string, string>): MutableService {
   const config = ts.getParsedCommandLineOfConfigFile(
     path.resolve('tsconfig.mutate.json'),
     {},
@@ -55,7 +58,7 @@ function errorsOf(service: ts.LanguageService, file: string): string[] {
 /** Marks each mutant of `files` (report paths, repository-relative) that does not type-check. */
 export function markCompileErrors(files: Report['files']): number {
   const texts = new Map<string, string>();
-  const service = languageService(texts) as ts.LanguageService & { setText(f: string, t: string): void };
+  const service = languageService(texts);
   let marked = 0;
   for (const [name, file] of Object.entries(files)) {
     const absolute = path.resolve(name);

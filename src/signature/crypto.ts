@@ -123,7 +123,8 @@ const verifyConfig = (pgp: typeof openpgp) => ({
   rejectHashAlgorithms: new Set<openpgp.enums.hash>(),
 });
 type VerifyConfig = ReturnType<typeof verifyConfig>;
-let VERIFY_CONFIG: VerifyConfig | undefined;
+/** Built on the first verification, once openpgp.js is loaded. */
+let cachedVerifyConfig: VerifyConfig | undefined;
 
 /** The parts of openpgp.js's packet classes used here (its typings mark them internal). */
 interface PacketApi {
@@ -149,7 +150,7 @@ async function verifyWithOpenpgp(
   now: Date,
 ): Promise<string | undefined> {
   const pgp = await openpgpModule();
-  const config = (VERIFY_CONFIG ??= verifyConfig(pgp));
+  const config = (cachedVerifyConfig ??= verifyConfig(pgp));
   const packet = new pgp.SignaturePacket() as unknown as PacketApi;
   const literalPacket = new pgp.LiteralDataPacket() as unknown as LiteralApi;
   try {
