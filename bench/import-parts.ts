@@ -12,20 +12,31 @@ import { syntheticSignature } from '../test/helpers/synthetic-signature.js';
 
 const CONCURRENCY = 64;
 
-/** Runs `work(i)` for i < count with CONCURRENCY in flight; returns items per second. */
-async function rate(count: number, work: (i: number) => Promise<unknown>): Promise<number> {
+/** A part's throughput and the CPU it cost (all of the bench process's threads, libuv's pool included). */
+export interface PartRate {
+  readonly perSecond: number;
+  readonly cpuMsPerItem: number;
+}
+
+/** Runs `work(i)` for i < count with CONCURRENCY in flight. */
+async function rate(count: number, work: (i: number) => Promise<unknown>): Promise<PartRate> {
   let next = 0;
   const start = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < count) await work(next++);
     }),
   );
-  return count / ((performance.now() - start) / 1000);
+  const used = process.cpuUsage(cpu);
+  return {
+    perSecond: count / ((performance.now() - start) / 1000),
+    cpuMsPerItem: (used.user + used.system) / 1000 / count,
+  };
 }
 
 /** Images/s fetching signature-1, -2 and the 404 probe, as the import does, without storing. */
-export async function fetchAlone(count: number, urlOf: (i: number, n: number) => string): Promise<number> {
+export async function fetchAlone(count: number, urlOf: (i: number, n: number) => string): Promise<PartRate> {
   const agents = new AgentPool([], 10_000, CONCURRENCY);
   return rate(count, (i) => fetchSignatureList({ urlFor: (n) => urlOf(i, n), agents }));
 }
@@ -39,7 +50,7 @@ export async function storeAlone(
   count: number,
   imageOf: (i: number) => ImageKey,
   groupCommit = false,
-): Promise<number> {
+): Promise<PartRate> {
   const store = createFsStore({
     root: path.join(dir, groupCommit ? 'store-alone-gc' : 'store-alone'),
     groupCommit,
@@ -52,7 +63,7 @@ export async function storeAlone(
  * The disk's own limit: new 702-byte files created, written and fsynced per second (no rename, no
  * directory sync), as many in flight as the import. Every stored signature costs at least this.
  */
-export async function fsyncedFilesPerSecond(dir: string, count: number): Promise<number> {
+export async function fsyncedFilesPerSecond(dir: string, count: number): Promise<PartRate> {
   const target = path.join(dir, 'fsync-ceiling');
   await mkdir(target);
   const data = randomBytes(702);

@@ -7,6 +7,15 @@ export interface BenchRow {
   readonly ok: boolean;
 }
 
+/** A measured figure without a goal of its own (a part alone, a baseline). */
+export const infoRow = (name: string, value: number, unit: string): BenchRow => ({
+  name,
+  value,
+  unit,
+  goal: '-',
+  ok: true,
+});
+
 export function formatTable(rows: readonly BenchRow[]): string {
   const cells = rows.map((r) => [
     r.name,
