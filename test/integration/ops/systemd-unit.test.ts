@@ -180,6 +180,8 @@ test('both units are hardened alike and differ only in what they run', (t) => {
     t.is(one(worker, key), value, key);
   }
   t.deepEqual(all(serve, 'SystemCallFilter'), ['@system-service', '~@privileged @resources']);
+  // Issue (scale): the allocator setting the RSS bound was measured with (docs/benchmarks.md).
+  t.deepEqual(all(serve, 'Environment'), ['NODE_ENV=production', 'MALLOC_MMAP_THRESHOLD_=4096']);
   // Issue (hostile input): a burst of crashes must not leave a master without the service. The
   // automatic restarts (one per RestartSec) can never reach the start limit.
   for (const unit of [serve, worker]) {
