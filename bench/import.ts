@@ -5,13 +5,14 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ImportProducer } from '../src/queue/index.js';
 import { fetchAlone, fsyncedFilesPerSecond, storeAlone } from './import-parts.js';
 import { startNginx, wrk } from './nginx.js';
+import { cpuTimeMs } from './proc.js';
 import { infoRow, type BenchRow } from './table.js';
 import { syntheticSignature } from '../test/helpers/synthetic-signature.js';
 
@@ -171,9 +172,3 @@ async function importAll(
 }
 
 /** User + system CPU a process used so far (its whole life: the workers' start-up is included). */
-async function cpuTimeMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of proc(5) (utime, stime), in clock ticks of 1/100 s on Linux.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}

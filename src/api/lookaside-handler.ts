@@ -53,13 +53,8 @@ export type LookasideHandler = (req: IncomingMessage, res: ServerResponse) => vo
 /** A node:http handler for URLs under `layout.prefix`. */
 export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): LookasideHandler {
   const { cache, loadSync } = storeReaders(deps, layout);
-  const count = (method: string, status: number) => {
-    deps.metrics?.httpRequests.inc({
-      route: layout.route,
-      method: knownMethod(method),
-      status: String(status),
-    });
-  };
+  const tally = deps.metrics?.tallyRequests(layout.route);
+  const count = (method: string, status: number) => tally?.(knownMethod(method), status);
 
   const answer = (req: IncomingMessage, res: ServerResponse, blob: CachedBlob | undefined) => {
     writeBlob(req, res, blob);
@@ -86,7 +81,9 @@ export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): 
       count(method, res.statusCode);
       return;
     }
-    const rest = (req.url ?? '').split('?', 1)[0]!.slice(layout.prefix.length);
+    const url = req.url!; // set on every request a node:http server received, as the method
+    const query = url.indexOf('?');
+    const rest = url.slice(layout.prefix.length, query < 0 ? undefined : query);
     const cached = cache.peek(rest);
     if (cached) return answer(req, res, cached);
     if (loadSync) {
