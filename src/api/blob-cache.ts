@@ -55,7 +55,8 @@ export class BlobCache {
   ) {
     this.ttlMs = options.ttlMs ?? CACHE_TTL_MS;
     const maxBytes = options.maxBytes ?? CACHE_MAX_BYTES;
-    const perf = options.now ? { now: options.now } : undefined;
+    // A test clock is read on every check (lru-cache otherwise reuses a reading for 1 ms).
+    const clock = options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {};
     this.cache = new LRUCache<string, CachedBlob>({
       max: options.maxEntries ?? CACHE_MAX_ENTRIES,
       maxSize: maxBytes,
@@ -67,7 +68,7 @@ export class BlobCache {
       noDeleteOnStaleGet: true,
       updateAgeOnGet: false,
       ttlAutopurge: false,
-      ...(perf ? { perf } : {}),
+      ...clock,
     });
     this.seenOnce = new LRUCache<number, true>({ max: DOORKEEPER_ENTRIES });
   }
@@ -143,7 +144,7 @@ const strongEtag = (bytes: Uint8Array) => `"sha256:${createHash('sha256').update
  * FNV-1a over the key's UTF-16 units: the doorkeeper keeps this number instead of the key's
  * string (about 150 bytes each for a mirror path: 15 MB at 100,000 paths, measured).
  */
-function keyHash(key: string): number {
+export function keyHash(key: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return hash >>> 0;
