@@ -195,7 +195,7 @@ function parseV4Signature(body: Uint8Array, version: number): SignaturePacketInf
   const hashedLength = lengthSize === 2 ? view.readUInt16BE(4) : view.readUInt32BE(4);
   const hashedStart = 4 + lengthSize;
   const unhashedAt = hashedStart + hashedLength;
-  if (unhashedAt + lengthSize > body.length) throw new PacketError('malformed signature packet');
+  // A length past the end makes the read below throw RangeError: parseSignature's PacketError.
   const unhashedLength = lengthSize === 2 ? view.readUInt16BE(unhashedAt) : view.readUInt32BE(unhashedAt);
   const fields = {
     issuerKeyId: undefined as string | undefined,
@@ -227,7 +227,7 @@ function readSubpackets(
 ): void {
   let pos = 0;
   while (pos < area.length) {
-    const [length, , next] = subpacketLength(area, pos);
+    const [length, next] = subpacketLength(area, pos);
     const type = area[next]! & 0x7f;
     const data = area.subarray(next + 1, next + length);
     if (type === 2 && data.length === 4) fields.creationTime ??= Buffer.from(data).readUInt32BE(0);
@@ -237,9 +237,10 @@ function readSubpackets(
   }
 }
 
-function subpacketLength(area: Uint8Array, pos: number): [number, boolean, number] {
+/** A subpacket's length and where its type octet is (RFC 4880 §5.2.3.1). */
+function subpacketLength(area: Uint8Array, pos: number): [length: number, next: number] {
   const first = area[pos]!;
-  if (first < 192) return [first, false, pos + 1];
-  if (first < 255) return [((first - 192) << 8) + (area[pos + 1] ?? 0) + 192, false, pos + 2];
-  return [Buffer.from(area.subarray(pos + 1, pos + 5)).readUInt32BE(0), false, pos + 5];
+  if (first < 192) return [first, pos + 1];
+  if (first < 255) return [((first - 192) << 8) + (area[pos + 1] ?? 0) + 192, pos + 2];
+  return [Buffer.from(area.subarray(pos + 1, pos + 5)).readUInt32BE(0), pos + 5];
 }

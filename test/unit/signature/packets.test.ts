@@ -279,6 +279,20 @@ test('a v6 signature packet: four-octet area lengths, the key ID from a 32-octet
   });
 });
 
+test('subpackets are told apart by type, not size; one-, two- and five-octet lengths', (t) => {
+  // A 4-octet expiration time (type 3) before the creation time, an 8-octet private subpacket
+  // (type 100) before the issuer: neither is taken for the other.
+  const body = v4(sub(3, b(0, 0, 0, 1)), sub(100, fill(8, 0xee)), sub(2, b(0, 0, 0, 9)), sub(16, KEY_ID));
+  t.like(parseSignature(body), { creationTime: 9, issuerKeyId: '199E2F91FD431D51' });
+  // The same subpackets with a two-octet (192–8383) and a five-octet (255 + 4 octets) length.
+  const notation = Buffer.concat([b(192, 0x0f, 20), fill(0x0f + 192 - 1, 0x41)]);
+  const fiveOctet = Buffer.concat([b(255, 0, 0, 0, 5, 2), b(0, 0, 0, 7)]);
+  t.like(parseSignature(v4(notation, fiveOctet, sub(16, KEY_ID))), {
+    creationTime: 7,
+    issuerKeyId: '199E2F91FD431D51',
+  });
+});
+
 test('malformed v4 and v6 packets are PacketErrors, an area ending exactly at the end is not', (t) => {
   t.like(parseSignature(b(4, 0, 1, 8, 0, 0, 0, 0)), { version: 4, issuerKeyId: undefined });
   t.like(parseSignature(b(6, 0, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0)), { version: 6 });
