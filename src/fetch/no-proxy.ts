@@ -19,7 +19,7 @@ export function parseNoProxy(value: string | undefined): NoProxyRule[] {
   const entries = (value ?? '').split(/[\s,]+/).filter(Boolean);
   if (entries.length === 1 && entries[0] === '*') return [{ kind: 'all' }];
   return entries.flatMap((entry) => {
-    const rule = parseEntry(entry.toLowerCase());
+    const rule = parseEntry(entry); // names are lower-cased by normalizeHost, addresses need not be
     return rule ? [rule] : [];
   });
 }

@@ -6,6 +6,7 @@
 import test from 'ava';
 import { HostBreaker } from '../../../src/fetch/breaker.js';
 import { FetchError } from '../../../src/fetch/errors.js';
+import { capturingLogger } from '../../helpers/log-capture.js';
 
 const HOST = 'sigstore.example.com';
 const retryable = () => new FetchError('timeout', 'timeout reading x', 'x', true);
@@ -137,4 +138,20 @@ test('hosts are independent; the defaults are 5 failures and 30 s', async (t) =>
   t.like(await fail('a'), { message: 'a is offline after 5 failures in a row; next try in 30 s' });
   t.like(await fail('b'), { message: 'timeout reading x' });
   t.deepEqual(changes, ['a true', 'b true']);
+});
+
+test('each transition is one warning naming the host (and the failures that opened it)', async (t) => {
+  const { logger, lines } = capturingLogger();
+  const clock = { now: 1_000_000 };
+  const b = new HostBreaker({ failuresToOpen: 2, openMs: 1_000, now: () => clock.now, logger });
+  for (let i = 0; i < 2; i++) await b.run(HOST, () => Promise.reject(retryable())).catch(() => undefined);
+  clock.now += 1_000;
+  await b.run(HOST, () => Promise.resolve('ok'));
+  t.deepEqual(
+    lines().map(({ level, host, failures, msg }) => ({ level, host, failures, msg })),
+    [
+      { level: 40, host: HOST, failures: 2, msg: `upstream host ${HOST} now offline` },
+      { level: 40, host: HOST, failures: undefined, msg: `upstream host ${HOST} online again` },
+    ],
+  );
 });

@@ -64,3 +64,28 @@ test('import.proxy wins over the environment as a whole; lowercase variables win
   t.is(proxySettings(undefined, {}).source, 'none');
   t.is(proxyFor(fromEnv, new URL('https://sigs.example:8443/x')), 'http://lower:3128');
 });
+
+test('no value, or `*` with blanks around it', (t) => {
+  t.deepEqual(parseNoProxy(undefined), []);
+  t.deepEqual(parseNoProxy(' *, '), [{ kind: 'all' }]);
+  t.true(direct('FD00::/8', '[fd00::1]'), 'addresses in any case');
+});
+
+test('an address host matches addresses only, never a name suffix', (t) => {
+  t.false(direct('0.0.1', '10.0.0.1'), '"0.0.1" is a name, not a range');
+  t.false(direct('0.0.1', '[::ffff:0.0.1]'));
+});
+
+test('ports and prefixes must be whole: junk around them drops the entry', (t) => {
+  for (const entry of ['example.com:80x', 'example.com:x80', '[fd00::1]:80x', 'x[fd00::1]:80'])
+    t.deepEqual(
+      parseNoProxy(entry).filter((r) => r.kind !== 'name' || r.port !== undefined),
+      [],
+      entry,
+    );
+  t.false(direct('x[fd00::1]', '[fd00::1]'));
+  t.false(direct('[fd00::1]x', '[fd00::1]'));
+  for (const entry of ['10.0.0.0/-1', '10.0.0.0/abc', '10.0.0.0/8.5'])
+    t.deepEqual(parseNoProxy(entry), [], entry);
+  t.true(direct('0.0.0.0/0', '8.8.8.8'), 'a /0 prefix is every IPv4 address');
+});
