@@ -28,7 +28,7 @@ export function networkError(err: unknown, url: URL, agents: AgentPool | undefin
   // undici's words for a CONNECT answered with an error, and for a 407 to a forwarded request.
   const refused = /^Proxy (?:response|Authentication Required) \((\d{3})\)/.exec(e.message ?? '');
   if (proxy && refused) return proxyRefused(Number(refused[1]), proxy, url);
-  if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('CERT')) {
+  if (code.startsWith('ERR_TLS') || code.includes('CERT')) {
     return new FetchError('tls', `TLS error from ${safe}: ${code} ${e.message ?? ''}`.trim(), safe, false);
   }
   if (TIMEOUTS.has(code) || e.name === 'TimeoutError' || e.name === 'AbortError') {

@@ -110,6 +110,7 @@ test('TLS failures are final; an unknown authority says where the CA goes', (t) 
   });
   t.is(map({ code: 'CERT_HAS_EXPIRED' }).message, `TLS error from ${SAFE}: CERT_HAS_EXPIRED`);
   t.is(map({ cause: { code: 'HOSTNAME_MISMATCH_CERT' } }).kind, 'tls');
+  t.is(map({ code: 'ERR_TLS_HANDSHAKE_TIMEOUT' }).kind, 'tls', 'TLS codes without CERT in them');
   const pool = new AgentPool(['/etc/sigmirror/certs.d', '/etc/docker/certs.d'], 1_000, 1, {
     caBundles: ['/nonexistent/ca.pem'],
   });
@@ -145,6 +146,11 @@ test('TLS failures are final; an unknown authority says where the CA goes', (t) 
     map({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }, withBundle).message,
     'x509: certificate signed by unknown authority for sig.example.com:443 (SELF_SIGNED_CERT_IN_CHAIN); searched no certs.d directories' +
       " and the system bundle package.json; put the sigstore's CA certificate in <certsDir>/sig.example.com:443/ca.crt (applied within a second, no restart)",
+  );
+  const twoBundles = new AgentPool([], 1_000, 1, { caBundles: ['package.json', 'tsconfig.json'] });
+  t.regex(
+    map({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }, twoBundles).message,
+    / and the system bundle package\.json, tsconfig\.json; /,
   );
   t.is(
     map({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }).message,
