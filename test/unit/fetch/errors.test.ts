@@ -17,6 +17,8 @@ test('Retry-After: delta-seconds, an HTTP date, or nothing', (t) => {
   t.is(parseRetryAfter('Thu, 01 Jan 2026 00:00:30 GMT', now), 30_000);
   t.is(parseRetryAfter('Wed, 31 Dec 2025 23:59:00 GMT', now), 0);
   t.is(parseRetryAfter('soon', now), undefined);
+  t.is(parseRetryAfter('12 seconds', now), undefined, 'digits, then junk');
+  t.is(parseRetryAfter('x12', now), undefined, 'junk, then digits');
   t.is(parseRetryAfter('', now), undefined);
   t.is(parseRetryAfter(undefined, now), undefined);
 });
