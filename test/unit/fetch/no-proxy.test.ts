@@ -89,3 +89,21 @@ test('ports and prefixes must be whole: junk around them drops the entry', (t) =
     t.deepEqual(parseNoProxy(entry), [], entry);
   t.true(direct('0.0.0.0/0', '8.8.8.8'), 'a /0 prefix is every IPv4 address');
 });
+
+test('proxyFor: the scheme picks the proxy; NO_PROXY ports default to the scheme', (t) => {
+  const only = proxySettings(undefined, { HTTP_PROXY: 'http://proxy:3128' });
+  t.is(only.source, 'environment', 'HTTP_PROXY alone is a proxy from the environment');
+  const settings = proxySettings({
+    https: 'http://tls-proxy:3128',
+    http: 'http://plain-proxy:3128',
+    noProxy: 'a.example:80,b.example:443',
+  });
+  t.is(proxyFor(settings, new URL('http://c.example/s')), 'http://plain-proxy:3128');
+  t.is(proxyFor(settings, new URL('https://c.example/s')), 'http://tls-proxy:3128');
+  t.is(proxyFor(settings, new URL('ftp://c.example/s')), undefined);
+  t.is(proxyFor(settings, new URL('http://a.example/s')), undefined, 'http without a port is port 80');
+  t.is(proxyFor(settings, new URL('https://a.example/s')), 'http://tls-proxy:3128');
+  t.is(proxyFor(settings, new URL('https://b.example/s')), undefined, 'https without a port is port 443');
+  t.is(proxyFor(settings, new URL('http://b.example/s')), 'http://plain-proxy:3128');
+  t.is(proxyFor(settings, new URL('http://b.example:443/s')), undefined);
+});
