@@ -49,7 +49,10 @@ test('find: a primary key by ID or fingerprint has no subkey fingerprint; a subk
 
 test('find: an RSA key reports its modulus size', async (t) => {
   const keyring = await Keyring.read([
-    { name: 'release-key-2', bytes: readVector('redhat-keys/cluster-update-keys_verifier-public-key-redhat-release.asc') },
+    {
+      name: 'release-key-2',
+      bytes: readVector('redhat-keys/cluster-update-keys_verifier-public-key-redhat-release.asc'),
+    },
   ]);
   const rsa = keyring.keys.map((k) => keyring.find(idOf(k))!).find((k) => k.rsaBits !== undefined);
   t.is(rsa?.rsaBits, 4096);
@@ -127,7 +130,10 @@ test('why a key may not sign: openpgp.js reason without its wrapping, whole when
 
 test("an RSA key's node:crypto object is built once per key", async (t) => {
   const keyring = await Keyring.read([
-    { name: 'release-key-2', bytes: readVector('redhat-keys/cluster-update-keys_verifier-public-key-redhat-release.asc') },
+    {
+      name: 'release-key-2',
+      bytes: readVector('redhat-keys/cluster-update-keys_verifier-public-key-redhat-release.asc'),
+    },
   ]);
   const rsa = keyring.keys.map((k) => keyring.find(idOf(k))!).find((k) => k.rsaBits !== undefined)!;
   const object = keyring.rsaKeyObject(rsa);
