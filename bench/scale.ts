@@ -164,6 +164,7 @@ export async function benchScale(): Promise<BenchRow[]> {
       await wrk(daemon.base, allPaths, dir, { connections: 64, seconds });
     }
     const rss = await rssMb(daemon.child.pid!);
+    const parts = await memoryParts(daemon.base);
     const missUs = missPathAlone(path.join(dir, 'store'), paths);
 
     // Hot: 1,000 paths, after the same warm-up, against the bare node:http ceiling. One 10 s
@@ -218,6 +219,10 @@ export async function benchScale(): Promise<BenchRow[]> {
         ok: rss <= GOALS.rssMb,
       },
       infoRow('RSS of the serving process at /readyz', rssAtStart, 'MB'),
+      infoRow('part of it after serving: V8 heap (total)', parts.heapTotal, 'MB'),
+      infoRow('part of it after serving: V8 heap (used)', parts.heapUsed, 'MB'),
+      infoRow('part of it after serving: external memory (Buffers)', parts.external, 'MB'),
+      infoRow('part of it after serving: the mirror cache', parts.cache, 'MB'),
       infoRow(
         `mirror hot, ${HOT_PATHS} paths: sigmirror (1 proc), median of ${HOT_ROUNDS}`,
         hotOurs.rps,
@@ -279,6 +284,18 @@ async function hotSamples<Name extends string>(
       cpuUsPerRequest: (cpuMs * 1000) / rps.reduce((sum, r) => sum + r * LOAD.seconds, 0),
     };
   return result;
+}
+
+/** The serving process's own memory figures, from its /metrics, when RSS is read (MB). */
+async function memoryParts(base: string) {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const mb = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return {
+    heapTotal: mb(/^sigmirror_nodejs_heap_size_total_bytes (\S+)$/m),
+    heapUsed: mb(/^sigmirror_nodejs_heap_size_used_bytes (\S+)$/m),
+    external: mb(/^sigmirror_nodejs_external_memory_bytes (\S+)$/m),
+    cache: mb(/^sigmirror_mirror_cache_bytes\{route="\/sigstore\/\*"\} (\S+)$/m),
+  };
 }
 
 /**

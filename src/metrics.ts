@@ -25,6 +25,8 @@ export interface Metrics {
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   /** A counter of one route's requests into httpRequests, for hot paths (see requestTally). */
   readonly tallyRequests: (route: string) => (method: string, status: number) => void;
+  /** Registers a lookaside route's cache, read into sigmirror_mirror_cache_* at each collection. */
+  readonly watchCache: (route: string, stats: () => { entries: number; bytes: number }) => void;
   readonly httpDuration: Histogram<'route'>;
 }
 
@@ -105,6 +107,7 @@ function httpMetrics(registers: Registers) {
       tallies.push(tally);
       return tally.count;
     },
+    ...cacheMetrics(registers),
     httpDuration: new Histogram({
       name: 'sigmirror_api_request_duration_seconds',
       help: 'HTTP request duration by route',
@@ -112,6 +115,33 @@ function httpMetrics(registers: Registers) {
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers,
     }),
+  };
+}
+
+/** What the mirror's blob caches hold, read from them when scraped (nothing on the hot path). */
+function cacheMetrics(registers: Registers) {
+  const caches = new Map<string, () => { entries: number; bytes: number }>();
+  const sample = (pick: 'entries' | 'bytes') =>
+    function (this: Gauge<'route'>) {
+      for (const [route, stats] of caches) this.set({ route }, stats()[pick]);
+    };
+  new Gauge({
+    name: 'sigmirror_mirror_cache_bytes',
+    help: "Bytes the mirror's blob cache holds (blobs, keys and per-entry overhead), by route",
+    labelNames: ['route'],
+    registers,
+    collect: sample('bytes'),
+  });
+  new Gauge({
+    name: 'sigmirror_mirror_cache_entries',
+    help: "Blobs the mirror's cache holds, by route",
+    labelNames: ['route'],
+    registers,
+    collect: sample('entries'),
+  });
+  return {
+    watchCache: (route: string, stats: () => { entries: number; bytes: number }) =>
+      void caches.set(route, stats),
   };
 }
 

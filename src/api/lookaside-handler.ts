@@ -53,6 +53,7 @@ export type LookasideHandler = (req: IncomingMessage, res: ServerResponse) => vo
 /** A node:http handler for URLs under `layout.prefix`. */
 export function lookasideHandler(deps: LookasideDeps, layout: LookasideLayout): LookasideHandler {
   const { cache, loadSync } = storeReaders(deps, layout);
+  deps.metrics?.watchCache(layout.route, () => cache.stats);
   const tally = deps.metrics?.tallyRequests(layout.route);
   const count = (method: string, status: number) => tally?.(knownMethod(method), status);
 

@@ -252,3 +252,20 @@ test('HEAD, pipelined on one connection: headers only, so the next answer on it 
   t.regex(answers[1]!, /^HTTP\/1\.1 404 Not Found\r\n[^]*Content-Length: 20\r\n[^]*\r\n\r\n$/);
   t.regex(answers[2]!, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\ntwo$/);
 });
+
+test("the cache's entries and bytes are on /metrics by route, read at each collection", async (t) => {
+  const metrics = createMetrics(false);
+  const base = await mirror(t, undefined, metrics);
+  const gauges = async () =>
+    (await metrics.registry.metrics()).split('\n').filter((l) => l.startsWith('sigmirror_mirror_cache_'));
+  t.deepEqual(await gauges(), [
+    'sigmirror_mirror_cache_bytes{route="/sigstore/*"} 0',
+    'sigmirror_mirror_cache_entries{route="/sigstore/*"} 0',
+  ]);
+  for (let i = 0; i < 2; i++) await get(base, `${PATH}1`); // admitted on its second request
+  const key = `${PATH}1`.slice('/sigstore/'.length);
+  t.deepEqual(await gauges(), [
+    `sigmirror_mirror_cache_bytes{route="/sigstore/*"} ${SIG.length + key.length + 256}`,
+    'sigmirror_mirror_cache_entries{route="/sigstore/*"} 1',
+  ]);
+});
