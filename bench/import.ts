@@ -170,5 +170,3 @@ async function importAll(
     await producer.close();
   }
 }
-
-/** User + system CPU a process used so far (its whole life: the workers' start-up is included). */

@@ -1,7 +1,7 @@
 /** What the benches read of a process from /proc (Linux). */
 import { readFile } from 'node:fs/promises';
 
-/** User + system CPU time of a process so far, in ms. */
+/** User + system CPU a process used so far, in ms (its whole life: its start-up is included). */
 export async function cpuTimeMs(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -23,7 +23,7 @@ export interface Metrics {
   readonly queueDepth: Gauge;
   /** HTTP requests by route and status. */
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
-  /** A counter of one route's requests into httpRequests, for hot paths (see requestTally). */
+  /** A counter of one route's requests into httpRequests, for hot paths (see RequestTally). */
   readonly tallyRequests: (route: string) => (method: string, status: number) => void;
   /** Registers a lookaside route's cache, read into sigmirror_mirror_cache_* at each collection. */
   readonly watchCache: (route: string, stats: () => { entries: number; bytes: number }) => void;
