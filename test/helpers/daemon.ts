@@ -102,12 +102,14 @@ export async function startDaemonProcess(
   if (options.noWait) return daemon;
   await waitFor(
     'the daemon to listen',
-    async () =>
-      !exited &&
-      (await fetch(`${base}/healthz`).then(
+    async () => {
+      // A daemon that exits (a missing build, a bad flag) fails the test now, not after 60 s.
+      if (exited) throw new Error('the daemon exited before listening');
+      return fetch(`${base}/healthz`).then(
         (r) => r.ok,
         () => false,
-      )),
+      );
+    },
     60_000,
   ).catch((err: Error) => {
     throw new Error(`${err.message}; its log:\n${log.slice(-3000)}`);

@@ -1,15 +1,17 @@
 import { mkdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
+import type { Logger } from 'pino';
 import { RegistriesWatcher } from '../../../src/registries/index.js';
+import { capturingLogger } from '../../helpers/log-capture.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/wait.js';
 
 const scopeFile = (scope: string, url: string) => `docker:\n  ${scope}:\n    lookaside: ${url}\n`;
 
 /** A watcher on `dir` with events only (no poll backstop), closed after the test. */
-async function watcher(t: Parameters<typeof tempDir>[0], dir: string) {
-  const w = new RegistriesWatcher({ dir, debounceMs: 30, pollIntervalMs: 0 });
+async function watcher(t: Parameters<typeof tempDir>[0], dir: string, logger?: Logger) {
+  const w = new RegistriesWatcher({ dir, debounceMs: 30, pollIntervalMs: 0, logger });
   t.teardown(() => w.close());
   await w.start();
   return w;
@@ -148,4 +150,87 @@ test('the poll backstop reloads without events', async (t) => {
   await waitFor('poll', () => urlOf(w, 'a.io') === 'https://polled');
   assertApplied(t, w, { 'a.io': ['https://polled', path.join(dir, 'a.yaml')] });
   t.true(w.current().reloads > reloads);
+});
+
+/** The log lines an operator reads: level, message and fields, in order. */
+const logged = (lines: () => Array<Record<string, unknown>>) =>
+  lines().map(({ level, msg, dir, scopes }) => ({ level, msg, dir, scopes }));
+
+test('what it logs: warnings then the applied configuration, errors with what stays in force', async (t) => {
+  const dir = await tempDir(t);
+  const file = path.join(dir, 'a.yaml');
+  await writeFile(file, 'docker:\n  a.io:\n    lookaside: https://a\n    lookasid: https://b\n');
+  const { logger, lines } = capturingLogger();
+  const w = await watcher(t, dir, logger);
+  t.deepEqual(logged(lines), [
+    {
+      level: 40,
+      msg: `registries.d: ${file}:4: unknown key "lookasid" in docker.a.io is ignored (did you mean "lookaside"?)`,
+      dir: undefined,
+      scopes: undefined,
+    },
+    { level: 30, msg: 'registries.d configuration applied', dir, scopes: 1 },
+  ]);
+  await writeFile(file, 'docker:\n  a.io:\n    lookaside: [broken\n');
+  await waitFor('rejected load', () => w.current().lastError);
+  const rejected = lines().slice(2);
+  t.is(rejected.length, 1);
+  t.is(rejected[0]!.level, 50);
+  t.regex(rejected[0]!.msg as string, /^registries\.d: \S+\/a\.yaml:\d+: invalid YAML/);
+  t.true((rejected[0]!.msg as string).endsWith(' (keeping the last good configuration)'));
+  t.is(w.current().warnings.length, 1, 'the warnings of the configuration in force stay');
+});
+
+test('a rejected first load logs that no configuration is in force', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(path.join(dir, 'a.yaml'), 'docker:\n  a.io:\n    lookaside: [broken\n');
+  const { logger, lines } = capturingLogger();
+  const w = await watcher(t, dir, logger);
+  t.is(w.current().config, undefined);
+  t.is(w.current().failures, 1);
+  t.deepEqual(
+    lines().map((l) => [l.level, (l.msg as string).endsWith(' (no configuration in force)')]),
+    [[50, true]],
+  );
+});
+
+test('a replaced directory is logged, and a watch error is logged as a warning', async (t) => {
+  const root = await tempDir(t);
+  await mkdir(path.join(root, 'v1'));
+  await mkdir(path.join(root, 'v2'));
+  const dir = path.join(root, 'registries.d');
+  await symlink('v1', dir);
+  const { logger, lines } = capturingLogger();
+  const w = await watcher(t, dir, logger);
+  await symlink('v2', path.join(root, 'tmp-link'));
+  await rename(path.join(root, 'tmp-link'), dir);
+  await waitFor('replaced', () =>
+    lines().some((l) => l.msg === 'registries.d directory replaced; watching the new one'),
+  );
+  t.like(
+    lines().find((l) => l.msg === 'registries.d directory replaced; watching the new one'),
+    { level: 30, dir },
+  );
+  // chokidar reports failures (a lost inotify watch, EACCES below the directory) as 'error' events.
+  const inner = (w as unknown as { watcher: { emit(e: string, err: Error): void } }).watcher;
+  inner.emit('error', new Error('EACCES: permission denied'));
+  t.like(lines().at(-1), {
+    level: 40,
+    msg: 'registries.d watch error',
+    err: { message: 'EACCES: permission denied' },
+  });
+});
+
+test('an edit to a file that a symlink in the directory points to is applied', async (t) => {
+  const root = await tempDir(t);
+  const dir = path.join(root, 'registries.d');
+  await mkdir(dir);
+  const target = path.join(root, 'shared.yaml');
+  await writeFile(target, scopeFile('a.io', 'https://one'));
+  await symlink(target, path.join(dir, 'a.yaml'));
+  const w = await watcher(t, dir);
+  t.is(urlOf(w, 'a.io'), 'https://one');
+  await writeFile(target, scopeFile('a.io', 'https://two'));
+  await waitFor('edit through the symlink', () => urlOf(w, 'a.io') === 'https://two');
+  assertApplied(t, w, { 'a.io': ['https://two', path.join(dir, 'a.yaml')] });
 });
