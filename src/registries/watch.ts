@@ -14,6 +14,13 @@ import { formatProblem, type ConfigProblem } from './problems.js';
 /** How often to check whether the directory itself was replaced. */
 const IDENTITY_CHECK_MS = 1_000;
 
+/**
+ * chokidar drops a `change` that comes within 50 ms of the last one on the same path. A reload
+ * sooner than that could read a file before an edit whose event is then dropped: the edit would
+ * wait for the poll. So the quiet time is never shorter.
+ */
+export const MIN_DEBOUNCE_MS = 60;
+
 /** Real path and inode of the directory, or "missing". */
 async function directoryIdentity(dir: string): Promise<string> {
   try {
@@ -40,7 +47,7 @@ export interface RegistriesState {
 /** Options of a watcher; every field has a default fit for /etc/containers/registries.d. */
 export interface WatcherOptions {
   readonly dir: string;
-  /** Quiet time after the last event before reloading: editors write in bursts. Default 100 ms. */
+  /** Quiet time after the last event before reloading: editors write in bursts. Default 100 ms, at least MIN_DEBOUNCE_MS. */
   readonly debounceMs?: number;
   /** Reload this often even without events, in case an event was lost. Default 30 s; 0 = off. */
   readonly pollIntervalMs?: number;
@@ -63,6 +70,7 @@ export class RegistriesWatcher extends EventEmitter {
   private poller: NodeJS.Timeout | undefined;
   private identityTimer: NodeJS.Timeout | undefined;
   private identity = '';
+  private checking = false;
   private loading: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -84,7 +92,9 @@ export class RegistriesWatcher extends EventEmitter {
     await this.watchDirectory();
     this.identityTimer = setInterval(() => void this.checkIdentity(), IDENTITY_CHECK_MS).unref();
     const poll = this.options.pollIntervalMs ?? 30_000;
-    if (poll > 0) this.poller = setInterval(() => this.schedule(), poll).unref();
+    // A poll is no burst of events: it loads at once (through schedule() a poll shorter than the
+    // quiet time would put the load off for ever).
+    if (poll > 0) this.poller = setInterval(() => void this.reload(), poll).unref();
     return this.state;
   }
 
@@ -97,16 +107,24 @@ export class RegistriesWatcher extends EventEmitter {
     watcher.on('error', (err) => this.options.logger?.warn({ err }, 'registries.d watch error'));
     await new Promise<void>((resolve) => watcher.once('ready', resolve));
     this.watcher = watcher;
+    if (this.closed) await watcher.close(); // close() came while this one was starting
   }
 
   private async checkIdentity(): Promise<void> {
-    if (this.closed || (await directoryIdentity(this.options.dir)) === this.identity) return;
-    this.options.logger?.info(
-      { dir: this.options.dir },
-      'registries.d directory replaced; watching the new one',
-    );
-    await this.watchDirectory();
-    this.schedule();
+    // One check at a time: a slow re-watch must not overlap the next tick's (two new watchers).
+    if (this.checking || this.closed) return;
+    this.checking = true;
+    try {
+      if ((await directoryIdentity(this.options.dir)) === this.identity) return;
+      this.options.logger?.info(
+        { dir: this.options.dir },
+        'registries.d directory replaced; watching the new one',
+      );
+      await this.watchDirectory();
+      this.schedule();
+    } finally {
+      this.checking = false;
+    }
   }
 
   /** Loads now (serialised with other loads) and applies the result under the keep-last-good rule. */
@@ -128,7 +146,8 @@ export class RegistriesWatcher extends EventEmitter {
 
   private schedule(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.reload(), this.options.debounceMs ?? 100);
+    const quiet = Math.max(this.options.debounceMs ?? 100, MIN_DEBOUNCE_MS);
+    this.timer = setTimeout(() => void this.reload(), quiet);
   }
 
   private apply(result: LoadResult): void {

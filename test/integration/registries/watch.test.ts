@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { RegistriesWatcher } from '../../../src/registries/index.js';
 import { capturingLogger } from '../../helpers/log-capture.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -198,12 +198,14 @@ test('a replaced directory is logged, and a watch error is logged as a warning',
   const root = await tempDir(t);
   await mkdir(path.join(root, 'v1'));
   await mkdir(path.join(root, 'v2'));
+  await writeFile(path.join(root, 'v2', 'a.yaml'), scopeFile('a.io', 'https://v2'));
   const dir = path.join(root, 'registries.d');
   await symlink('v1', dir);
   const { logger, lines } = capturingLogger();
   const w = await watcher(t, dir, logger);
   await symlink('v2', path.join(root, 'tmp-link'));
   await rename(path.join(root, 'tmp-link'), dir);
+  await waitFor('the new directory watched and loaded', () => urlOf(w, 'a.io') === 'https://v2');
   await waitFor('replaced', () =>
     lines().some((l) => l.msg === 'registries.d directory replaced; watching the new one'),
   );
@@ -233,4 +235,47 @@ test('an edit to a file that a symlink in the directory points to is applied', a
   await writeFile(target, scopeFile('a.io', 'https://two'));
   await waitFor('edit through the symlink', () => urlOf(w, 'a.io') === 'https://two');
   assertApplied(t, w, { 'a.io': ['https://two', path.join(dir, 'a.yaml')] });
+});
+
+test('edits in quick succession to one file are each applied, whatever debounce is asked for', async (t) => {
+  // chokidar drops a `change` within 50 ms of the last one on the same path; a reload sooner than
+  // that read the file before an edit whose event was then dropped (seen once in CI).
+  const dir = await tempDir(t);
+  const file = path.join(dir, 'a.yaml');
+  await writeFile(file, scopeFile('a.io', 'https://0'));
+  const w = new RegistriesWatcher({ dir, debounceMs: 1, pollIntervalMs: 0 });
+  t.teardown(() => w.close());
+  await w.start();
+  for (let i = 1; i <= 5; i++) {
+    await writeFile(file, scopeFile('a.io', `https://${i}`));
+    await waitFor(`edit ${i}`, () => urlOf(w, 'a.io') === `https://${i}`, 3_000);
+  }
+  t.is(w.current().reloads, 6);
+});
+
+test('close() while the replaced directory is being watched anew leaves no watcher open', async (t) => {
+  const root = await tempDir(t);
+  await mkdir(path.join(root, 'v1'));
+  await mkdir(path.join(root, 'v2'));
+  const dir = path.join(root, 'registries.d');
+  await symlink('v1', dir);
+  let closing: Promise<void> | undefined;
+  // close() the moment the re-watch begins (its log line is written just before).
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (line: string) => {
+        if (line.includes('directory replaced')) closing = w.close();
+      },
+    },
+  );
+  const w = new RegistriesWatcher({ dir, debounceMs: 30, pollIntervalMs: 0, logger });
+  await w.start();
+  await symlink('v2', path.join(root, 'tmp-link'));
+  await rename(path.join(root, 'tmp-link'), dir);
+  await waitFor('close() called', () => closing !== undefined);
+  await closing;
+  const inner = w as unknown as { checking: boolean; watcher: { closed: boolean } };
+  await waitFor('the re-watch over', () => !inner.checking);
+  t.true(inner.watcher.closed, 'the watcher started after close() is closed');
 });
