@@ -51,9 +51,10 @@ export class GroupCommitter {
  * roots share it) or of each path of the batch, whichever costs less lately: syncfs also writes
  * every other process's dirty data on the filesystem, so on a shared busy disk fsyncing the
  * batch's own paths wins, on a quiet or dedicated one syncfs does (docs/benchmarks.md). Either
- * one makes the batch durable. Without `sync`, always the paths.
+ * one makes the batch durable. Without `sync`, always the paths. `syncCommand`: coreutils' sync
+ * (tests name a script that records its arguments, or fails).
  */
-export function syncFileSystemOf(roots: readonly string[]): Flush {
+export function syncFileSystemOf(roots: readonly string[], syncCommand = 'sync'): Flush {
   let distinct: Promise<string[]> | undefined;
   let syncfsAvailable = true;
   const cost = new FlushCosts();
@@ -61,7 +62,7 @@ export function syncFileSystemOf(roots: readonly string[]): Flush {
     const started = performance.now();
     if (syncfsAvailable && cost.preferSyncfs(paths.length)) {
       try {
-        await run('sync', ['--file-system', ...(await (distinct ??= oneRootPerDevice(roots)))]);
+        await run(syncCommand, ['--file-system', ...(await (distinct ??= oneRootPerDevice(roots)))]);
         return cost.syncfsTook(performance.now() - started);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
@@ -74,7 +75,7 @@ export function syncFileSystemOf(roots: readonly string[]): Flush {
 }
 
 /** Moving averages of both flushes' costs; now and then the losing one is tried again. */
-class FlushCosts {
+export class FlushCosts {
   private syncfsMs: number | undefined;
   private perPathMs: number | undefined;
   private flushes = 0;
@@ -96,7 +97,7 @@ class FlushCosts {
 }
 
 /** One flush in this many takes the other way, so the averages follow the disk's load. */
-const PROBE_EVERY = 16;
+export const PROBE_EVERY = 16;
 
 const average = (previous: number | undefined, sample: number) =>
   previous === undefined ? sample : previous * 0.8 + sample * 0.2;

@@ -36,6 +36,11 @@ export function syncDirectory(dir: string): Promise<void> {
   return queued;
 }
 
+/** Directories with a sync queued or running: falls back to 0 when all are done (nothing kept). */
+export function directorySyncsHeld(): number {
+  return dirs.size;
+}
+
 async function fsyncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {

@@ -22,12 +22,26 @@ export const LOCK_TIMEOUT_MS = 20_000;
 
 const OWNER_SUFFIX = '.owner';
 
+/** The two bounds of a lock; defaults STALE_LOCK_MS and LOCK_TIMEOUT_MS (tests shorten them). */
+export interface LockTimes {
+  readonly staleMs?: number;
+  readonly timeoutMs?: number;
+}
+
 /** Locks whose owner file lives in `ownerDir` (on the same filesystem as the locks). */
 export class FileLocks {
   private readonly chains = new Map<string, Promise<unknown>>();
   private owner: Promise<string> | undefined;
+  private readonly staleMs: number;
+  private readonly timeoutMs: number;
 
-  constructor(private readonly ownerDir: string) {}
+  constructor(
+    private readonly ownerDir: string,
+    times: LockTimes = {},
+  ) {
+    this.staleMs = times.staleMs ?? STALE_LOCK_MS;
+    this.timeoutMs = times.timeoutMs ?? LOCK_TIMEOUT_MS;
+  }
 
   /** Runs `fn` while holding the lock at `lockPath` (both in this process and across processes). */
   with<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
@@ -43,7 +57,7 @@ export class FileLocks {
   }
 
   private async withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + LOCK_TIMEOUT_MS;
+    const deadline = Date.now() + this.timeoutMs;
     let ownerRemade = false;
     for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
       try {
@@ -58,9 +72,9 @@ export class FileLocks {
         } else if (code === 'ENOENT') {
           throw new Error(`cannot take store lock ${lockPath}: its directory does not exist`);
         } else if (code !== 'EEXIST') throw err;
-        else if (await isStale(lockPath)) await unlink(lockPath).catch(() => undefined);
+        else if (await isStale(lockPath, this.staleMs)) await unlink(lockPath).catch(() => undefined);
         else if (Date.now() > deadline)
-          throw new Error(`store lock ${lockPath} still held after ${LOCK_TIMEOUT_MS} ms`);
+          throw new Error(`store lock ${lockPath} still held after ${this.timeoutMs} ms`);
         else await new Promise((r) => setTimeout(r, wait));
       }
     }
@@ -109,11 +123,11 @@ function alive(pid: number): boolean {
   }
 }
 
-async function isStale(lockPath: string): Promise<boolean> {
+async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   try {
     const [text, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
     const idleMs = Date.now() - Math.max(info.mtimeMs, info.ctimeMs);
-    if (idleMs > STALE_LOCK_MS) return true;
+    if (idleMs > staleMs) return true;
     const pid = Number(text.trim());
     if (!Number.isInteger(pid) || pid <= 0) return idleMs > 1_000; // an old-style lock being written
     return !alive(pid);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { createFsStore, GroupCommitter, type Flush, type ImageKey } from '../../src/store/index.js';
-import { fsyncPath, syncFileSystemOf } from '../../src/store/committer.js';
+import { FlushCosts, fsyncPath, PROBE_EVERY, syncFileSystemOf } from '../../src/store/committer.js';
 import { syntheticSignature } from '../helpers/synthetic-signature.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -127,4 +127,94 @@ test('the default flush creates the store roots and answers both ways (syncfs fi
   await flush([]);
   await flush([dir]);
   t.deepEqual((await readdir(dir)).sort(), ['a', 'b']);
+});
+
+/** A stand-in for coreutils' sync at `file`: records each call's arguments, or fails with `stderr`. */
+async function fakeSync(file: string, options: { fail?: string } = {}): Promise<() => Promise<string[]>> {
+  const log = `${file}.calls`;
+  const body =
+    options.fail !== undefined ? `printf '%s' '${options.fail}' >&2; exit 1` : `echo "$*" >> '${log}'`;
+  await writeFile(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+}
+
+test('syncfs is called once per filesystem of the roots, with the first root of each', async (t) => {
+  const dir = await tempDir(t);
+  const calls = await fakeSync(path.join(dir, 'sync'));
+  const roots = [path.join(dir, 'store'), path.join(dir, 'store-meta'), '/dev/shm/sigmirror-flush-test'];
+  t.teardown(() => rm(roots[2]!, { recursive: true, force: true }));
+  const flush = syncFileSystemOf(roots, path.join(dir, 'sync'));
+  await flush([path.join(dir, 'store')]);
+  await flush([path.join(dir, 'store')]); // the roots are looked up once
+  t.deepEqual(await calls(), [
+    `--file-system ${roots[0]} ${roots[2]}`,
+    // The second flush tries the paths (no cost known for them yet): no call.
+  ]);
+  t.true((await stat(roots[1]!)).isDirectory(), 'every root is made to exist');
+});
+
+test('without a sync command the paths are fsynced, and it is not looked for again', async (t) => {
+  const dir = await tempDir(t);
+  const command = path.join(dir, 'sync');
+  const flush = syncFileSystemOf([dir], command);
+  await flush([dir]);
+  const calls = await fakeSync(command); // it appears now: too late, the flush chose the paths for good
+  for (let i = 0; i < PROBE_EVERY + 1; i++) await flush([dir]);
+  t.deepEqual(await calls(), []);
+});
+
+test('a sync that fails rejects the flush with its stderr, or its exit status when it printed nothing', async (t) => {
+  const dir = await tempDir(t);
+  await fakeSync(path.join(dir, 'noisy'), { fail: 'sync: error syncing: Input/output error' });
+  await t.throwsAsync(syncFileSystemOf([dir], path.join(dir, 'noisy'))([dir]), {
+    message: `${path.join(dir, 'noisy')} --file-system ${dir} failed: sync: error syncing: Input/output error`,
+  });
+  await fakeSync(path.join(dir, 'quiet'), { fail: '' });
+  await t.throwsAsync(syncFileSystemOf([dir], path.join(dir, 'quiet'))([dir]), {
+    message: `${path.join(dir, 'quiet')} --file-system ${dir} failed: Command failed: ${path.join(dir, 'quiet')} --file-system ${dir}\n`,
+  });
+});
+
+test.serial('fsyncPath leaves no handle open, and fails for a missing path', async (t) => {
+  const dir = await tempDir(t);
+  const before = (await readdir('/proc/self/fd')).length;
+  await Promise.all(Array.from({ length: 40 }, () => fsyncPath(dir)));
+  t.true((await readdir('/proc/self/fd')).length <= before);
+  await t.throwsAsync(fsyncPath(path.join(dir, 'missing')), { code: 'ENOENT' });
+});
+
+test('the flush chosen: syncfs first, then the paths once, then the cheaper, the other every PROBE_EVERY flushes', (t) => {
+  const costs = new FlushCosts();
+  t.true(costs.preferSyncfs(10), 'nothing measured: syncfs');
+  costs.syncfsTook(10);
+  t.false(costs.preferSyncfs(10), 'syncfs measured, the paths not yet: the paths');
+  costs.pathsTook(20, 10); // 2 ms per path
+  // syncfs 10 ms against 2 ms × paths: syncfs wins from 6 paths on; a tie goes to the paths.
+  const choices = [4, 5, 6].map((n) => costs.preferSyncfs(n));
+  t.deepEqual(choices, [false, false, true]);
+  // Flushes counted so far: 5. Up to the 16th the cheaper one; the 16th takes the other.
+  const more = Array.from({ length: PROBE_EVERY - 5 }, () => costs.preferSyncfs(100));
+  t.deepEqual(more, [...Array<boolean>(PROBE_EVERY - 6).fill(true), false]);
+  t.true(costs.preferSyncfs(100), 'after the probe, the cheaper again');
+  t.false(
+    Array.from({ length: PROBE_EVERY }, () => costs.preferSyncfs(1)).every((c) => !c),
+    'the probe of the other way (syncfs) comes for small batches too',
+  );
+});
+
+test('the costs are moving averages (new samples weigh a fifth); a flush of no path measures nothing', (t) => {
+  const costs = new FlushCosts();
+  costs.syncfsTook(10);
+  costs.syncfsTook(20); // 10 × 0.8 + 20 × 0.2 = 12
+  costs.pathsTook(30, 10); // 3 ms per path
+  costs.pathsTook(5, 0); // ignored
+  costs.pathsTook(40, 10); // 3 × 0.8 + 4 × 0.2 = 3.2 ms per path
+  // 12 ms against 3.2 × n: syncfs wins from 4 paths (12.8) on, not at 3 (9.6).
+  t.deepEqual(
+    [3, 4].map((n) => costs.preferSyncfs(n)),
+    [false, true],
+  );
+  const inner = costs as unknown as { syncfsMs: number; perPathMs: number };
+  t.is(inner.syncfsMs, 12);
+  t.is(Math.round(inner.perPathMs * 1000) / 1000, 3.2);
 });

@@ -207,3 +207,115 @@ test('adoptUntracked leaves paths that name no valid image alone and lists them'
   t.is(await readFile(path.join(bad, 'signature-1'), 'utf8'), 'copied');
   t.false(existsSync(`${root}-meta/registry.example.com`), 'no metadata was written for it');
 });
+
+/** The fs store's own tree for IMAGE: its signature directory and its metadata file. */
+function treeOf(dir: string) {
+  const rel = path.join('registry.example.com:5000', `ns/app@sha256=${'c'.repeat(64)}`);
+  return { sigDir: path.join(dir, 'store', rel), metaFile: `${path.join(dir, 'store-meta', rel)}.json` };
+}
+
+test('read and readSync: a signature, undefined for a missing one or a non-index, an error for anything else', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(IMAGE, [{ bytes: Buffer.from('one') }], { origin: 'import' });
+  for (const read of [(i: number) => store.read(IMAGE, i), async (i: number) => store.readSync!(IMAGE, i)]) {
+    t.is(Buffer.from((await read(1))!).toString(), 'one');
+    for (const index of [2, 0, -1, 1.5]) t.is(await read(index), undefined, `index ${index}`);
+  }
+  await mkdir(path.join(treeOf(dir).sigDir, 'signature-2')); // a directory where a file should be
+  await t.throwsAsync(store.read(IMAGE, 2), { code: 'EISDIR' });
+  t.throws(() => store.readSync!(IMAGE, 2), { code: 'EISDIR' });
+});
+
+test('metadata that is not JSON is an error, never an empty image', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(IMAGE, [{ bytes: Buffer.from('one') }], { origin: 'import' });
+  await writeFile(treeOf(dir).metaFile, '{"version":1,"signa');
+  await t.throwsAsync(store.list(IMAGE), { instanceOf: SyntaxError });
+  await t.throwsAsync(store.append(IMAGE, [{ bytes: Buffer.from('two') }], { origin: 'import' }), {
+    instanceOf: SyntaxError,
+  });
+  t.false(existsSync(path.join(treeOf(dir).sigDir, 'signature-2')), 'nothing was written over it');
+});
+
+test('a signature sent again under its name is a duplicate, not a name conflict', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  const sig = { bytes: Buffer.from('one'), name: 'sha256:abc@1' };
+  t.deepEqual(await store.append(IMAGE, [sig], { origin: 'upload' }), { added: [1], duplicates: [] });
+  t.deepEqual(await store.append(IMAGE, [sig], { origin: 'upload' }), { added: [], duplicates: [1] });
+  t.deepEqual(
+    await store.append(IMAGE, [sig, sig, { bytes: Buffer.from('two'), name: 'n2' }], { origin: 'upload' }),
+    {
+      added: [2],
+      duplicates: [1, 1],
+    },
+  );
+  const other = { ...IMAGE, digest: `sha256:${'e'.repeat(64)}` };
+  t.deepEqual(await store.append(other, [sig, sig], { origin: 'upload' }), { added: [1], duplicates: [1] });
+});
+
+test('uploads leave the import history alone; an import without a sigstore keeps the last source', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(IMAGE, [{ bytes: Buffer.from('one') }], { origin: 'upload', by: 'admin' });
+  t.like(await store.summary(IMAGE), { lastImportAt: null, source: null });
+  await store.append(IMAGE, [], { origin: 'import', lookaside: 'https://sigs.example/base' });
+  const imported = await store.summary(IMAGE);
+  t.like(imported, { source: 'https://sigs.example/base' });
+  t.truthy(imported?.lastImportAt);
+  await store.append(IMAGE, [], { origin: 'import' });
+  t.like(await store.summary(IMAGE), { source: 'https://sigs.example/base' });
+});
+
+test('an image imported without signatures is known (unsigned); removing from an unknown image creates nothing', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(IMAGE, [], { origin: 'import' });
+  t.like(await store.summary(IMAGE), { signatures: 0 });
+  const other = { ...IMAGE, digest: `sha256:${'e'.repeat(64)}` };
+  t.is(await store.remove(other, 'all'), 0);
+  t.is(await store.summary(other), undefined);
+});
+
+test('reindex adopts the entries a read found without metadata, and only those', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(IMAGE, [{ bytes: Buffer.from('one') }], { origin: 'import' }); // no parsed claims
+  await writeFile(path.join(treeOf(dir).sigDir, 'signature-2'), 'copied in');
+  t.is((await store.list(IMAGE)).at(-1)?.origin, 'unknown', 'a read lists it at once');
+  const described: string[] = [];
+  const result = await store.adoptUntracked((bytes) => {
+    described.push(Buffer.from(bytes).toString());
+    return { claimed: true };
+  });
+  t.deepEqual(result, { images: 1, signatures: 1, skipped: [] });
+  t.deepEqual(described, ['copied in']);
+  t.deepEqual(
+    (await store.list(IMAGE)).map((e) => [e.index, e.origin]),
+    [
+      [1, 'import'],
+      [2, 'adopted'],
+    ],
+  );
+  t.deepEqual(await store.adoptUntracked(() => ({})), { images: 0, signatures: 0, skipped: [] });
+});
+
+test('lock owner files live in <meta>/.locks, which is no image; a consistent image is not rewritten', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(IMAGE, [{ bytes: Buffer.from('one') }], { origin: 'import' });
+  t.deepEqual((await readdir(path.join(dir, 'store-meta'))).sort(), ['.locks', 'registry.example.com:5000']);
+  const images = [];
+  for await (const image of store.images()) images.push(image);
+  t.deepEqual(images, [IMAGE]);
+  // A file in the image directory that is no signature (another tool's) stays while files and
+  // metadata agree: only a crash's mismatch has temp files to remove.
+  const { sigDir, metaFile } = treeOf(dir);
+  await writeFile(path.join(sigDir, '.tmp-signature-9-other'), 'not ours');
+  const before = await readFile(metaFile, 'utf8');
+  await store.append(IMAGE, [{ bytes: Buffer.from('one') }], { origin: 'upload' });
+  t.is(await readFile(metaFile, 'utf8'), before);
+  t.true(existsSync(path.join(sigDir, '.tmp-signature-9-other')));
+});

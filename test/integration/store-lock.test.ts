@@ -1,7 +1,14 @@
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { makeDirectoryDurable, syncDirectory } from '../../src/store/dir-sync.js';
+import {
+  directorySyncsHeld,
+  makeDirectory,
+  makeDirectoryDurable,
+  syncDirectory,
+} from '../../src/store/dir-sync.js';
 import { FileLocks } from '../../src/store/lock.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/wait.js';
@@ -109,3 +116,138 @@ test('makeDirectoryDurable creates every missing level and accepts an existing d
   await makeDirectoryDurable(deep);
   t.true((await stat(deep)).isDirectory());
 });
+
+/** A lock planted as another process leaves it: a file holding `content`, its mtime `ageMs` old. */
+async function plantLock(file: string, content: string, ageMs = 0): Promise<void> {
+  await writeFile(file, content);
+  const then = (Date.now() - ageMs) / 1000;
+  await utimes(file, then, then); // sets mtime; the inode's ctime becomes now (link(2) does the same)
+}
+
+const chainsOf = (locks: FileLocks) => (locks as unknown as { chains: Map<string, unknown> }).chains;
+
+test('a lock held by a live process is waited for, then given up with the time waited', async (t) => {
+  const dir = await tempDir(t);
+  const lock = path.join(dir, 'x.lock');
+  // An owner that took this lock just now, from an owner file made a minute ago: ctime is what counts.
+  await plantLock(lock, `${process.pid}\n`, 60_000);
+  const locks = new FileLocks(path.join(dir, '.locks'), { timeoutMs: 300 });
+  let ran = false;
+  await t.throwsAsync(
+    locks.with(lock, async () => {
+      ran = true;
+    }),
+    { message: `store lock ${lock} still held after 300 ms` },
+  );
+  t.false(ran);
+  t.is(await readFile(lock, 'utf8'), `${process.pid}\n`, 'the holder keeps its lock');
+  t.is(chainsOf(locks).size, 0, 'nothing is kept per lock path after it settles');
+});
+
+test('a live holder idle for longer than staleMs loses its lock', async (t) => {
+  const dir = await tempDir(t);
+  const lock = path.join(dir, 'x.lock');
+  await plantLock(lock, `${process.pid}\n`);
+  const locks = new FileLocks(path.join(dir, '.locks'), { staleMs: 300, timeoutMs: 5_000 });
+  const started = Date.now();
+  t.is(await locks.with(lock, async () => 'taken'), 'taken');
+  t.true(Date.now() - started >= 250, 'not before it went stale');
+  t.false(existsSync(lock));
+});
+
+test('a lock naming a dead process is broken at once; one naming no process waits a second', async (t) => {
+  const dir = await tempDir(t);
+  const locks = new FileLocks(path.join(dir, '.locks'), { timeoutMs: 400 });
+  const dead = path.join(dir, 'dead.lock');
+  await plantLock(dead, '999999999\n');
+  t.is(await locks.with(dead, async () => 'taken'), 'taken');
+  for (const content of ['', 'garbage', '0', '-5', '12.5']) {
+    // An old-style lock file being written: its pid not there yet.
+    const lock = path.join(dir, `old-${content || 'empty'}.lock`);
+    await plantLock(lock, content);
+    await t.throwsAsync(
+      locks.with(lock, async () => undefined),
+      { message: /still held after 400 ms$/ },
+    );
+  }
+  await new Promise((r) => setTimeout(r, 1_100));
+  const patient = new FileLocks(path.join(dir, '.locks'));
+  t.is(await patient.with(path.join(dir, 'old-garbage.lock'), async () => 'taken'), 'taken');
+  t.is(await patient.with(path.join(dir, 'old-0.lock'), async () => 'taken'), 'taken');
+});
+
+test('only owner files of dead processes are removed: names of another form and live owners stay', async (t) => {
+  const dir = await tempDir(t);
+  const ownerDir = path.join(dir, '.locks');
+  await makeDirectoryDurable(ownerDir);
+  const kept = [
+    `${process.ppid}-0badc0de.owner`, // alive
+    'x999999999-0badc0de.owner',
+    '999999999-0badc0de.owner.bak',
+    '999999999-XYZ.owner',
+    '0-0badc0de.owner',
+  ];
+  for (const name of [...kept, '999999999-0badc0de.owner']) await writeFile(path.join(ownerDir, name), 'x');
+  await new FileLocks(ownerDir).with(path.join(dir, 'x.lock'), async () => undefined);
+  const names = await readdir(ownerDir);
+  t.deepEqual(names.filter((n) => !n.startsWith(`${process.pid}-`)).sort(), [...kept].sort());
+});
+
+test("a process's owner file is removed when it exits", async (t) => {
+  const dir = await tempDir(t);
+  const ownerDir = path.join(dir, '.locks');
+  const script = [
+    "import { FileLocks } from './src/store/lock.ts';",
+    `await new FileLocks(${JSON.stringify(ownerDir)}).with(${JSON.stringify(path.join(dir, 'x.lock'))}, async () => undefined);`,
+    "console.log(require('node:fs').readdirSync(" + JSON.stringify(ownerDir) + ').join());',
+  ].join('\n');
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script.replace("require('node:fs')", '(await import("node:fs"))'),
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
+  t.is(child.status, 0, child.stderr);
+  t.regex(child.stdout.trim(), /^\d+-[0-9a-f]{8}\.owner$/, 'it had one while running');
+  t.deepEqual(await readdir(ownerDir), []);
+});
+
+test('makeDirectory returns the parents of the directories it created, deepest first; none for an existing one', async (t) => {
+  const dir = await tempDir(t);
+  const deep = path.join(dir, 'a', 'b', 'c');
+  t.deepEqual(await makeDirectory(deep), [path.join(dir, 'a', 'b'), path.join(dir, 'a'), dir]);
+  t.deepEqual(await makeDirectory(deep), []);
+  t.deepEqual(await makeDirectory(path.join(deep, 'd')), [deep]);
+  t.true((await stat(path.join(deep, 'd'))).isDirectory());
+});
+
+// Serial: the count of syncs held and of open handles are the process's, which other tests change.
+test.serial(
+  'directory syncs keep nothing once done, close every handle, and a failed one rejects its callers',
+  async (t) => {
+    const dir = await tempDir(t);
+    const fds = async () => (await readdir('/proc/self/fd')).length;
+    const before = await fds();
+    const dirs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => makeDirectory(path.join(dir, `d${i}`))),
+    );
+    t.is(dirs.length, 20);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => syncDirectory(path.join(dir, `d${i % 20}`))));
+    t.is(directorySyncsHeld(), 0);
+    t.is(await fds(), before, 'no directory handle left open');
+    await t.throwsAsync(
+      Promise.all([syncDirectory(path.join(dir, 'gone')), syncDirectory(path.join(dir, 'gone'))]),
+      {
+        code: 'ENOENT',
+      },
+    );
+    t.is(directorySyncsHeld(), 0);
+  },
+);
