@@ -125,6 +125,10 @@ test('status: unsigned, unverified, and the latest check (all records sharing it
     status: 'verified',
     lastVerifiedAt: T2,
   });
+  t.deepEqual(imageStatus([entry({ at: T2, verdict: 'rejected' }), entry({ at: T2, verdict: 'rejected' })]), {
+    status: 'failed',
+    lastVerifiedAt: T2,
+  });
   t.deepEqual(
     imageStatus([
       entry({ at: T1, verdict: 'trusted' }),

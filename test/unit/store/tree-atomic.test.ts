@@ -3,10 +3,16 @@
  * on a real temp directory: which names are images, which are skipped or invalid, the metadata
  * tree, and writes that leave no temp file and keep the rename order.
  */
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { TEMP_PREFIX, writeFileAtomic, writeFilesAtomic } from '../../../src/store/atomic.js';
+import {
+  TEMP_PREFIX,
+  writeFileAtomic,
+  writeFilesAtomic,
+  writeGroupsAtomic,
+} from '../../../src/store/atomic.js';
+import { GroupCommitter } from '../../../src/store/committer.js';
 import { exists, lookasideImages, metadataImages, readdirOrEmpty } from '../../../src/store/fs-tree.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -103,4 +109,51 @@ test('a failed rename removes every temp file and rejects', async (t) => {
     (await readdir(dir)).filter((n) => n.startsWith(TEMP_PREFIX)),
     [],
   );
+});
+
+test('a name with the image pattern and more after it is neither an image nor a repository level', async (t) => {
+  const dir = await tempDir(t);
+  await touch(path.join(dir, 'r.io', `app@sha256=${HEX}.bak`, 'signature-1'));
+  await touch(path.join(dir, 'r.io', `app@sha256=${HEX}`, 'signature-1'));
+  t.deepEqual(await collect(lookasideImages(dir)), [
+    { image: { registry: 'r.io', repository: 'app', digest: `sha256:${HEX}` } },
+  ]);
+});
+
+test('walks list in name order, whatever order the directory gives', async (t) => {
+  const dir = await tempDir(t);
+  const names = Array.from({ length: 24 }, (_, i) => `repo-${String((i * 7) % 24).padStart(2, '0')}`);
+  for (const name of names) await touch(path.join(dir, 'meta', 'r.io', `${name}@sha256=${HEX}.json`));
+  const repositories = (await collect(metadataImages(path.join(dir, 'meta')))).map((i) => i.repository);
+  t.deepEqual(repositories, [...names].sort());
+});
+
+test('a directory that cannot be read for another reason than absence is an error, not an empty one', async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(path.join(dir, 'meta'));
+  await symlink('loop', path.join(dir, 'meta', 'loop')); // ELOOP on every read
+  await t.throwsAsync(collect(metadataImages(path.join(dir, 'meta'))), { code: 'ELOOP' });
+  await t.throwsAsync(readdirOrEmpty(path.join(dir, 'meta', 'loop')), { code: 'ELOOP' });
+  t.deepEqual(await readdirOrEmpty(path.join(dir, 'missing')), []);
+});
+
+test('with a committer, a failed commit removes every temp file and rejects; nothing is renamed', async (t) => {
+  const dir = await tempDir(t);
+  const committer = new GroupCommitter(async () => {
+    throw new Error('flush failed: EIO');
+  });
+  const staging = path.join(dir, '.staging');
+  await mkdir(staging);
+  await t.throwsAsync(
+    writeGroupsAtomic(
+      [
+        { files: [[path.join(dir, 'signature-1'), 'sig']], staging },
+        { files: [[path.join(dir, 'meta.json'), '{}']] },
+      ],
+      { committer },
+    ),
+    { message: 'flush failed: EIO' },
+  );
+  t.deepEqual(await readdir(dir), ['.staging']);
+  t.deepEqual(await readdir(staging), []);
 });
