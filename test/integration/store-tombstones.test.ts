@@ -122,3 +122,58 @@ test('a foreign or hand-edited tombstone field is ignored', async (t) => {
     { sha256: 'b'.repeat(64), by: 'carol', at: '2026-01-01T00:00:00.000Z', index: 2 },
   ]);
 });
+
+test('tombstones: listed oldest first (then by index), digests whole, restored by digest or all', async (t) => {
+  const s = await setup(t, 'redis');
+  if (!s) return;
+  const [T1, T2] = ['2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z'];
+  const stone = (hex: string, at: string, index: number) => ({
+    sha256: hex.repeat(64),
+    by: 'dave',
+    at,
+    index,
+  });
+  await s.tombstones.add(IMAGE, [stone('3', T2, 1), stone('2', T1, 12), stone('1', T1, 3)]);
+  const redis = indexConnection(TEST_REDIS_URL);
+  t.teardown(() => redis.disconnect());
+  const key = `${s.prefix}:tombstones:${IMAGE.registry}/${IMAGE.repository}@${IMAGE.digest}`;
+  const record = JSON.stringify({ by: 'x', at: T1, index: 1 });
+  await redis.hset(key, `x${'4'.repeat(64)}`, record, `${'5'.repeat(64)}x`, record); // no digest whole
+  t.deepEqual(
+    (await s.tombstones.list(IMAGE)).map((x) => [x.sha256[0], x.index]),
+    [
+      ['1', 3],
+      ['2', 12],
+      ['3', 1],
+    ],
+  );
+  t.deepEqual(await s.tombstones.tombstoned(IMAGE, []), new Set());
+  t.deepEqual(
+    await s.tombstones.tombstoned(IMAGE, ['1'.repeat(64), '9'.repeat(64)]),
+    new Set(['1'.repeat(64)]),
+  );
+  t.deepEqual(
+    (await s.tombstones.restore(IMAGE, ['2'.repeat(64), '9'.repeat(64)])).map((x) => x.index),
+    [12],
+  );
+  t.deepEqual(
+    (await s.tombstones.list(IMAGE)).map((x) => x.index),
+    [3, 1],
+  );
+  t.deepEqual(
+    (await s.tombstones.restore(IMAGE, 'all')).map((x) => x.index),
+    [3, 1],
+  );
+  t.deepEqual(await s.tombstones.restore(IMAGE, 'all'), []);
+  // Fields that are no tombstone are not lifted (nor read): they are not the restore's to remove.
+  t.deepEqual((await redis.hkeys(key)).sort(), [`${'5'.repeat(64)}x`, `x${'4'.repeat(64)}`]);
+});
+
+test('without tombstones (no Redis index configured) an append is a plain one', async (t) => {
+  const store = createFsStore({ root: path.join(await tempDir(t), 'store') });
+  t.deepEqual(await appendUnlessTombstoned(store, undefined, IMAGE, [{ bytes: A! }, { bytes: A! }], IMPORT), {
+    added: [1],
+    duplicates: [1],
+    tombstoned: [],
+  });
+});
