@@ -131,8 +131,8 @@ class FsStore implements SignatureStore {
     };
   }
 
+  // No index check: signature-0, -1.5 or -NaN is a name no write makes, so it reads as missing.
   async read(image: ImageKey, index: number): Promise<Uint8Array | undefined> {
-    if (!Number.isInteger(index) || index < 1) return undefined;
     try {
       return await readFile(this.paths(image).signature(index));
     } catch (err) {
@@ -146,7 +146,6 @@ class FsStore implements SignatureStore {
    * four thread-pool hand-offs of readFile (open, fstat, read, close), measured by `bench scale`.
    */
   readSync(image: ImageKey, index: number): Uint8Array | undefined {
-    if (!Number.isInteger(index) || index < 1) return undefined;
     try {
       return readFileSync(this.paths(image).signature(index));
     } catch (err) {

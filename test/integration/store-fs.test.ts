@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { signatureRelativePath } from '../../src/lookaside/index.js';
 import { createFsStore, releaseKey } from '../../src/store/index.js';
@@ -314,8 +314,35 @@ test('lock owner files live in <meta>/.locks, which is no image; a consistent im
   // metadata agree: only a crash's mismatch has temp files to remove.
   const { sigDir, metaFile } = treeOf(dir);
   await writeFile(path.join(sigDir, '.tmp-signature-9-other'), 'not ours');
-  const before = await readFile(metaFile, 'utf8');
+  const before = await stat(metaFile);
   await store.append(IMAGE, [{ bytes: Buffer.from('one') }], { origin: 'upload' });
-  t.is(await readFile(metaFile, 'utf8'), before);
+  t.is((await stat(metaFile)).ino, before.ino, 'the metadata was not written again');
   t.true(existsSync(path.join(sigDir, '.tmp-signature-9-other')));
+});
+
+test('a name already taken by other bytes is refused, as is a signature beyond the 127th; nothing is written', async (t) => {
+  const dir = await tempDir(t);
+  const store = createFsStore({ root: path.join(dir, 'store') });
+  await store.append(IMAGE, [{ bytes: Buffer.from('one'), name: 'n1' }], { origin: 'upload' });
+  await t.throwsAsync(
+    store.append(IMAGE, [{ bytes: Buffer.from('two'), name: 'n1' }], { origin: 'upload' }),
+    {
+      name: 'SignatureNameTakenError',
+    },
+  );
+  const many = Array.from({ length: 126 }, (_, i) => ({ bytes: Buffer.from(`sig-${i}`) }));
+  t.is((await store.append(IMAGE, many, { origin: 'import' })).added.length, 126);
+  t.deepEqual(
+    await store.append(IMAGE, [{ bytes: Buffer.from('one') }], { origin: 'import' }),
+    {
+      added: [],
+      duplicates: [1],
+    },
+    'a duplicate at the cap is no new signature',
+  );
+  await t.throwsAsync(store.append(IMAGE, [{ bytes: Buffer.from('the 128th') }], { origin: 'import' }), {
+    name: 'SignatureLimitError',
+  });
+  t.is((await store.list(IMAGE)).length, 127);
+  t.false(existsSync(path.join(treeOf(dir).sigDir, 'signature-128')));
 });

@@ -127,3 +127,67 @@ test('reindex rebuilds the index from the files; a store opened without the inde
     ],
   );
 });
+
+/** A listing row as a store write puts it (the index alone, without files). */
+const row = (registry: string, repository: string, n: number) => {
+  const key = img(registry, repository, n);
+  return {
+    ...key,
+    reference: `${registry}/${repository}@${key.digest}`,
+    signatures: 0,
+    status: 'unsigned' as const,
+    lastImportAt: null,
+    source: null,
+    lastVerifiedAt: null,
+  };
+};
+
+test('an empty page, and a last page exactly as long as the limit, say there is no next one', async (t) => {
+  const { index } = await setup(t);
+  t.deepEqual(await index.query({ limit: 10 }), { items: [], next: null });
+  t.deepEqual(await index.query({ limit: 10, repository: 'none' }), { items: [], next: null });
+  for (const n of [1, 2, 3]) await index.put(row('r.io', 'ns/a', n));
+  const page = await index.query({ limit: 3 });
+  t.is(page.items.length, 3);
+  t.is(page.next, null);
+  const first = await index.query({ limit: 2 });
+  t.is(first.next, first.items[1]!.reference);
+});
+
+test('a repository prefix in any registry is found past the first scan batch', async (t) => {
+  const { index } = await setup(t);
+  // 1,500 rows that do not match sort before the three that do (the scan reads 1,000 at a time).
+  for (let n = 0; n < 1_500; n += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, i) => index.put(row('a.io', 'other', n + i + 1))));
+  }
+  for (const n of [1, 2, 3]) await index.put(row('b.io', 'wanted/app', n));
+  const all = await index.query({ limit: 10, repository: 'wanted/' });
+  t.deepEqual(
+    all.items.map((r) => r.reference),
+    [1, 2, 3].map((n) => `b.io/wanted/app@${digest(n)}`),
+  );
+  t.is(all.next, null);
+  const firstTwo = await index.query({ limit: 2, repository: 'wanted/' });
+  t.is(firstTwo.next, `b.io/wanted/app@${digest(2)}`);
+  const rest = await index.query({ limit: 2, repository: 'wanted/', cursor: firstTwo.next! });
+  t.deepEqual(
+    rest.items.map((r) => r.reference),
+    [`b.io/wanted/app@${digest(3)}`],
+  );
+});
+
+test('one rebuild at a time: a held rebuild lock is a clear error; a finished rebuild frees it', async (t) => {
+  const prefix = await redisPrefix(t);
+  const redis = indexConnection(TEST_REDIS_URL);
+  t.teardown(() => redis.disconnect());
+  const index = redisImageIndex(redis, prefix);
+  const rows = async function* () {
+    yield row('r.io', 'ns/a', 1);
+  };
+  t.is(await index.rebuild(rows()), 1);
+  t.is(await index.rebuild(rows()), 1, 'the first released its lock');
+  t.true(await index.isBuilt());
+  await redis.set(`${prefix}:images:rebuilding`, '12345');
+  await t.throwsAsync(index.rebuild(rows()), { message: 'another process is rebuilding the image index' });
+  t.is(await redis.get(`${prefix}:images:rebuilding`), '12345', "the other process's lock is left alone");
+});
