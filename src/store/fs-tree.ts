@@ -6,7 +6,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { imageKeyProblem } from '../reference/index.js';
-import { TEMP_PREFIX } from './atomic.js';
 import type { ImageKey } from './types.js';
 
 /** An image directory of the lookaside tree, or a path there that names no valid image. */
@@ -27,7 +26,7 @@ async function* walkImageDirs(
   prefix: string,
 ): AsyncIterable<TreeEntry> {
   for (const name of await readdirOrEmpty(dir)) {
-    if (name.startsWith('.') || name.startsWith(TEMP_PREFIX)) continue;
+    if (name.startsWith('.')) continue; // staging, locks and temp files (`.tmp-…`) alike
     const m = /^(.+)@(sha256)=([a-f0-9]{64})$/.exec(name);
     if (m) yield entryFor(root, { registry, repository: `${prefix}${m[1]}`, digest: `${m[2]}:${m[3]}` });
     else if (!name.includes('@') && (await isDirectory(path.join(dir, name))))

@@ -54,7 +54,6 @@ function writerPid(name: string): number | undefined {
 }
 
 function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;

@@ -133,7 +133,12 @@ test('tombstones: listed oldest first (then by index), digests whole, restored b
     at,
     index,
   });
-  await s.tombstones.add(IMAGE, [stone('3', T2, 1), stone('2', T1, 12), stone('1', T1, 3)]);
+  await s.tombstones.add(IMAGE, [
+    stone('3', T2, 1),
+    stone('2', T1, 12),
+    stone('1', T1, 3),
+    stone('0', T1, 1),
+  ]);
   const redis = indexConnection(TEST_REDIS_URL);
   t.teardown(() => redis.disconnect());
   const key = `${s.prefix}:tombstones:${IMAGE.registry}/${IMAGE.repository}@${IMAGE.digest}`;
@@ -142,6 +147,7 @@ test('tombstones: listed oldest first (then by index), digests whole, restored b
   t.deepEqual(
     (await s.tombstones.list(IMAGE)).map((x) => [x.sha256[0], x.index]),
     [
+      ['0', 1],
       ['1', 3],
       ['2', 12],
       ['3', 1],
@@ -158,11 +164,11 @@ test('tombstones: listed oldest first (then by index), digests whole, restored b
   );
   t.deepEqual(
     (await s.tombstones.list(IMAGE)).map((x) => x.index),
-    [3, 1],
+    [1, 3, 1],
   );
   t.deepEqual(
     (await s.tombstones.restore(IMAGE, 'all')).map((x) => x.index),
-    [3, 1],
+    [1, 3, 1],
   );
   t.deepEqual(await s.tombstones.restore(IMAGE, 'all'), []);
   // Fields that are no tombstone are not lifted (nor read): they are not the restore's to remove.

@@ -157,3 +157,16 @@ test('with a committer, a failed commit removes every temp file and rejects; not
   t.deepEqual(await readdir(dir), ['.staging']);
   t.deepEqual(await readdir(staging), []);
 });
+
+// Serial: it counts the process's open file descriptors, which concurrent tests change.
+test.serial('atomic writes close every file they open', async (t) => {
+  const dir = await tempDir(t);
+  const fds = async () => (await readdir('/proc/self/fd')).length;
+  const before = await fds();
+  for (let i = 0; i < 30; i++) await writeFileAtomic(path.join(dir, `f${i}`), 'x');
+  await writeFilesAtomic([
+    [path.join(dir, 'g1'), 'a'],
+    [path.join(dir, 'g2'), 'b'],
+  ]);
+  t.is(await fds(), before);
+});
