@@ -94,7 +94,9 @@ return 1`;
 
 /** ARGV: the indices to drop (or none with ARGV[1] == 'all'). Renumbers the rest 1..k in order. */
 const REMOVE = `
-local count = tonumber(redis.call('HGET', KEYS[1], 'count') or '0')
+local raw = redis.call('HGET', KEYS[1], 'count')
+if not raw then return 0 end
+local count = tonumber(raw)
 local drop = {}
 if ARGV[1] == 'all' then
   for i = 1, count do drop[i] = true end
@@ -187,7 +189,7 @@ class RedisStore implements SignatureStore {
 
   async read(image: ImageKey, index: number): Promise<Uint8Array | undefined> {
     const key = this.key(image);
-    if (!Number.isInteger(index) || index < 1) return undefined;
+    // No index check: sig:0 or sig:NaN is a field no write makes, so it reads as missing.
     const bytes = await this.redis.hgetBuffer(key, `sig:${index}`);
     return bytes ? new Uint8Array(bytes) : undefined;
   }
@@ -241,7 +243,7 @@ class RedisStore implements SignatureStore {
     const args = indices === 'all' ? ['all'] : indices.map(String);
     if (args.length === 0) return 0;
     const removed = Number(await this.redis.eval(REMOVE, 1, key, ...args));
-    await this.reindexImage(image);
+    if (removed) await this.reindexImage(image);
     return removed;
   }
 

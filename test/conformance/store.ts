@@ -314,6 +314,67 @@ export function runStoreConformance(
     },
   );
 
+  withStore('the import history: imports record when and from where, uploads neither', async (store) => {
+    await store.append(image(1), [sig('a')], { origin: 'upload', by: 'admin' });
+    assertLike(await store.summary(image(1)), { lastImportAt: null, source: null });
+    await store.append(image(1), [], { origin: 'import', lookaside: 'https://sigs.example/base' });
+    const imported = await store.summary(image(1));
+    assertLike(imported, { source: 'https://sigs.example/base' });
+    assert(typeof imported?.lastImportAt === 'string', 'an import sets lastImportAt');
+    await store.append(image(1), [], { origin: 'import' }); // no sigstore named: the source stays
+    assertLike(await store.summary(image(1)), { source: 'https://sigs.example/base' });
+    await store.append(image(2), [], { origin: 'import' });
+    assertLike(await store.summary(image(2)), { signatures: 0, status: 'unsigned', source: null });
+  });
+
+  withStore(
+    'names and the cap: a taken name refused, a re-sent one a duplicate, the 128th refused',
+    async (store) => {
+      const named = { ...sig('a'), name: 'sha256:x@1' };
+      assertDeep(await store.append(image(1), [named, named], { origin: 'upload' }), {
+        added: [1],
+        duplicates: [1],
+      });
+      await rejects(
+        store.append(image(1), [{ ...sig('b'), name: 'sha256:x@1' }], { origin: 'upload' }),
+        /sha256:x@1/,
+      );
+      const many = Array.from({ length: 126 }, (_, i) => sig(`many-${i}`));
+      assert(
+        (await store.append(image(1), many, { origin: 'import' })).added.length === 126,
+        '126 more stored',
+      );
+      assertDeep(await store.append(image(1), [named], { origin: 'upload' }), { added: [], duplicates: [1] });
+      await rejects(store.append(image(1), [sig('the 128th')], { origin: 'import' }), /127/);
+      assert((await store.list(image(1))).length === 127, 'nothing of a refused append is stored');
+      assert((await store.read(image(1), 128)) === undefined, 'no signature-128');
+    },
+  );
+
+  withStore(
+    'reads of index 0, a negative or a fraction are undefined; removing nothing changes nothing',
+    async (store) => {
+      await store.append(image(1), [sig('a')], { origin: 'import' });
+      for (const index of [0, -1, 1.5, Number.NaN])
+        assert((await store.read(image(1), index)) === undefined, `index ${index}`);
+      assert((await store.remove(image(1), [])) === 0, 'an empty removal');
+      assert((await store.remove(image(2), 'all')) === 0, 'a removal from an unknown image');
+      assert((await store.summary(image(2))) === undefined, 'which it does not create');
+      assert((await store.list(image(1))).length === 1, 'the signature stays');
+    },
+  );
+
+  withStore('images() lists every image, past one scan batch', async (store) => {
+    const n = 1_100;
+    for (let i = 0; i < n; i += 100)
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) => store.append(image(1000 + i + j), [], { origin: 'import' })),
+      );
+    const seen = new Set<string>();
+    for await (const key of store.images()) seen.add(key.repository);
+    assert(seen.size === n, `${n} images listed, got ${seen.size}`);
+  });
+
   const badKeys: Array<[string, ImageKey]> = [
     ['traversal in repository', { ...image(), repository: '../../etc' }],
     ['encoded traversal', { ...image(), repository: 'ns/%2e%2e' }],

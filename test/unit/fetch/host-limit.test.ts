@@ -90,3 +90,22 @@ test(`the default limit is PER_HOST_CONCURRENCY (${PER_HOST_CONCURRENCY}) per ho
   await Promise.all(runs);
   t.is(started.length, PER_HOST_CONCURRENCY + 1);
 });
+
+test('a call arriving after one of several ended counts the ones still running', async (t) => {
+  const limiter = new HostLimiter(2);
+  const started: string[] = [];
+  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => gate(started, n));
+  const runs = [limiter.run('h.example', a!.fn), limiter.run('h.example', b!.fn)];
+  await settle();
+  a!.finish();
+  await runs[0];
+  runs.push(limiter.run('h.example', c!.fn), limiter.run('h.example', d!.fn));
+  await settle();
+  t.deepEqual(started, ['a', 'b', 'c'], 'b and c run; d waits');
+  b!.finish();
+  c!.finish();
+  await settle();
+  t.deepEqual(started, ['a', 'b', 'c', 'd']);
+  d!.finish();
+  await Promise.all(runs);
+});
