@@ -170,3 +170,31 @@ test.serial('atomic writes close every file they open', async (t) => {
   ]);
   t.is(await fds(), before);
 });
+
+test('with a committer: one flush for every temp file and new directory, then one per group for its renames', async (t) => {
+  const dir = await tempDir(t);
+  const staging = path.join(dir, '.staging');
+  const image = path.join(dir, 'image');
+  await mkdir(staging);
+  await mkdir(image);
+  const flushed: string[][] = [];
+  const committer = new GroupCommitter(async (paths) => {
+    flushed.push([...paths]);
+  });
+  const groups = [
+    { files: [[path.join(image, 'signature-1'), 'sig']] as [string, string][], staging },
+    { files: [[path.join(dir, 'meta.json'), '{}']] as [string, string][] },
+  ];
+  await writeGroupsAtomic(groups, { committer, newDirectories: [image] });
+  t.is(flushed.length, 3);
+  const [temps, first, second] = flushed as [string[], string[], string[]];
+  t.is(temps.length, 3);
+  t.regex(temps[0]!, new RegExp(`^${staging}/\\.tmp-${process.pid}-[0-9a-f]{12}-signature-1$`));
+  t.regex(temps[1]!, new RegExp(`^${dir}/\\.tmp-meta\\.json-[0-9a-f]{12}$`));
+  t.is(temps[2], image);
+  t.deepEqual([first, second], [[image], [dir]]);
+  flushed.length = 0;
+  await writeGroupsAtomic([{ files: [[path.join(dir, 'other.json'), '{}']] }], { committer });
+  t.is(flushed[0]!.length, 1, 'no new directory named: only the temp file');
+  t.is(await readFile(path.join(image, 'signature-1'), 'utf8'), 'sig');
+});
