@@ -53,22 +53,28 @@ export class AgentPool {
     return proxy && redactUrl(proxy);
   }
 
-  /** The dispatcher for a URL's host:port (and proxy). */
+  /**
+   * The dispatcher for a URL's scheme, host and port. The proxy needs no place in the key: it
+   * follows from those three (proxy.ts) while the pool lives.
+   */
   agentFor(url: URL): Dispatcher {
-    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-    const proxy = proxyFor(this.proxy, url);
-    const key = `${url.protocol}//${url.hostname}:${port}${proxy ? ' proxied' : ''}`;
+    const key = `${url.protocol}//${hostPort(url)}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = this.build(url, `${url.hostname}:${port}`, proxy);
+      agent = this.build(url, proxyFor(this.proxy, url));
       this.agents.set(key, agent);
     }
     return agent;
   }
 
-  private build(url: URL, hostPort: string, proxy: string | undefined): Dispatcher {
+  /** The CAs an https connection to `url` trusts (trust.ts): Node's roots, bundles, certs.d. */
+  caFor(url: URL): string[] {
+    return this.trust.caFor(hostPort(url), url.port === '');
+  }
+
+  private build(url: URL, proxy: string | undefined): Dispatcher {
     const https = url.protocol === 'https:';
-    const ca = https ? this.trust.caFor(hostPort, url.port === '') : undefined;
+    const ca = https ? this.caFor(url) : undefined;
     const common = {
       keepAliveTimeout: 30_000,
       connections: this.perHost,
@@ -108,4 +114,9 @@ export class AgentPool {
     await Promise.all([...this.agents.values()].map((a) => a.close()));
     this.agents.clear();
   }
+}
+
+/** `host:port`, the default port of the scheme filled in (certs.d directories are named so). */
+function hostPort(url: URL): string {
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
 }
