@@ -279,3 +279,44 @@ test('close() while the replaced directory is being watched anew leaves no watch
   await waitFor('the re-watch over', () => !inner.checking);
   t.true(inner.watcher.closed, 'the watcher started after close() is closed');
 });
+
+test('a load that finds nothing new changes nothing: no event, no log line, no count; an unreplaced directory is not re-watched', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://a'));
+  const { logger, lines } = capturingLogger();
+  const w = await watcher(t, dir, logger);
+  const changes: unknown[] = [];
+  w.on('change', (s) => changes.push(s));
+  const before = w.current();
+  await w.reload();
+  await w.reload();
+  t.is(w.current(), before, 'the same state object');
+  t.deepEqual(changes, []);
+  // Past one identity check (every second): the same directory is not reported replaced.
+  await new Promise((r) => setTimeout(r, 1_300));
+  t.deepEqual(
+    lines().map((l) => l.msg),
+    ['registries.d configuration applied'],
+  );
+});
+
+test('pollIntervalMs 0 turns the poll off: with events lost, an edit stays unseen', async (t) => {
+  const dir = await tempDir(t);
+  const w = await watcher(t, dir); // pollIntervalMs: 0
+  await (w as unknown as { watcher: { close(): Promise<void> } }).watcher.close(); // lose every event
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://unseen'));
+  await new Promise((r) => setTimeout(r, 300));
+  t.is(urlOf(w, 'a.io'), undefined);
+  await w.reload();
+  t.is(urlOf(w, 'a.io'), 'https://unseen', 'an explicit reload (SIGHUP) still reads it');
+});
+
+test('after close() a reload reads nothing', async (t) => {
+  const dir = await tempDir(t);
+  const w = await watcher(t, dir);
+  await w.close();
+  await writeFile(path.join(dir, 'a.yaml'), scopeFile('a.io', 'https://late'));
+  await w.reload();
+  t.is(urlOf(w, 'a.io'), undefined);
+  t.is(w.current().reloads, 1);
+});
