@@ -251,3 +251,14 @@ test.serial(
     t.is(directorySyncsHeld(), 0);
   },
 );
+
+test('a lock path that cannot be made for another reason fails at once with that reason', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(path.join(dir, 'a-file'), 'not a directory');
+  // Waiting would end in 'still held after 300 ms', not in the path's own error.
+  const locks = new FileLocks(path.join(dir, '.locks'), { timeoutMs: 300 });
+  await t.throwsAsync(
+    locks.with(path.join(dir, 'a-file', 'x.lock'), async () => undefined),
+    { code: 'ENOTDIR' },
+  );
+});
