@@ -67,6 +67,7 @@ test('a second holder waits until the first releases the lock', async (t) => {
   release();
   await Promise.all([held, waiting]);
   t.deepEqual(order, ['first in', 'first out', 'second in']);
+  t.deepEqual(await readdir(path.join(dir, '.locks-b')), [secondOwner], 'waiting made no second owner file');
 });
 
 test('a lock in a missing directory is a clear error; a removed owner file is made again', async (t) => {
