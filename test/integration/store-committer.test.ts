@@ -133,7 +133,7 @@ test('the default flush creates the store roots and answers both ways (syncfs fi
 async function fakeSync(file: string, options: { fail?: string } = {}): Promise<() => Promise<string[]>> {
   const log = `${file}.calls`;
   const body =
-    options.fail !== undefined ? `printf '%s' '${options.fail}' >&2; exit 1` : `echo "$*" >> '${log}'`;
+    options.fail !== undefined ? `printf '%b' '${options.fail}' >&2; exit 1` : `echo "$*" >> '${log}'`;
   await writeFile(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   return async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
 }
@@ -165,7 +165,7 @@ test('without a sync command the paths are fsynced, and it is not looked for aga
 
 test('a sync that fails rejects the flush with its stderr, or its exit status when it printed nothing', async (t) => {
   const dir = await tempDir(t);
-  await fakeSync(path.join(dir, 'noisy'), { fail: 'sync: error syncing: Input/output error' });
+  await fakeSync(path.join(dir, 'noisy'), { fail: 'sync: error syncing: Input/output error\\n' });
   await t.throwsAsync(syncFileSystemOf([dir], path.join(dir, 'noisy'))([dir]), {
     message: `${path.join(dir, 'noisy')} --file-system ${dir} failed: sync: error syncing: Input/output error`,
   });
@@ -193,9 +193,15 @@ test('the flush chosen: syncfs first, then the paths once, then the cheaper, the
   const choices = [4, 5, 6].map((n) => costs.preferSyncfs(n));
   t.deepEqual(choices, [false, false, true]);
   // Flushes counted so far: 5. Up to the 16th the cheaper one; the 16th takes the other.
-  const more = Array.from({ length: PROBE_EVERY - 5 }, () => costs.preferSyncfs(100));
-  t.deepEqual(more, [...Array<boolean>(PROBE_EVERY - 6).fill(true), false]);
+  const more = Array.from({ length: PROBE_EVERY - 6 }, () => costs.preferSyncfs(100));
+  t.deepEqual(more, Array<boolean>(PROBE_EVERY - 6).fill(true));
+  t.true(
+    costs.preferSyncfs(5),
+    'the probe at a tie (10 ms against 5 × 2 ms) takes syncfs, the other of a tie',
+  );
   t.true(costs.preferSyncfs(100), 'after the probe, the cheaper again');
+  for (let i = 0; i < PROBE_EVERY - 2; i++) costs.preferSyncfs(100);
+  t.false(costs.preferSyncfs(10), 'the next probe (10 paths: 20 ms against syncfs 10 ms) takes the paths');
   t.false(
     Array.from({ length: PROBE_EVERY }, () => costs.preferSyncfs(1)).every((c) => !c),
     'the probe of the other way (syncfs) comes for small batches too',
