@@ -27,9 +27,10 @@ export function syncDirectory(dir: string): Promise<void> {
       s.queued = undefined; // from here on, later changes need the next sync
       const run = fsyncDirectory(dir);
       s.running = run;
+      // A later sync waits for this one to settle, so this one is still the running one here.
       return run.finally(() => {
-        if (s.running === run) s.running = undefined;
-        if (!s.running && !s.queued) dirs.delete(dir);
+        s.running = undefined;
+        if (!s.queued) dirs.delete(dir);
       });
     });
   s.queued = queued;
