@@ -29,6 +29,7 @@ test('only temp files of dead writers go: live writers, other names and other do
     `${IMAGE_DIR}/signature-1`,
     `${IMAGE_DIR}/.tmp-readyz-${DEAD}x`, // not the probe's name
     `${IMAGE_DIR}/.tmp-a.tmp-${DEAD}-x`, // the pid not where a writer puts it
+    `${IMAGE_DIR}/.tmp-a.tmp-readyz-${DEAD}`, // nor where the probe does
     `.locks/.tmp-${DEAD}-abc`, // another dot directory: not the sweep's
     `r.io/.hidden/.tmp-${DEAD}-abc`,
   ];
