@@ -295,7 +295,8 @@ class FsStore implements SignatureStore {
 
   async summary(image: ImageKey): Promise<ImageSummary | undefined> {
     const meta = await this.currentMeta(image);
-    const known = meta.signatures.length > 0 || (await exists(this.paths(image).meta));
+    // Known: it has metadata (currentMeta wrote it for files found without), signed or not.
+    const known = await exists(this.paths(image).meta);
     return known ? summarize(image, meta) : undefined;
   }
 
@@ -414,7 +415,10 @@ async function servedPrefix(
   return kept;
 }
 
-/** A signature the store found without metadata and has not yet described (reindex adopts it). */
+/**
+ * A signature the store found without metadata and has not yet described (reindex adopts it).
+ * Only reconcile makes `unknown` entries, always without claims; adopting sets `adopted`.
+ */
 function isUnclaimed(entry: SignatureEntry): boolean {
-  return entry.origin === 'unknown' && entry.parsed === null;
+  return entry.origin === 'unknown';
 }
