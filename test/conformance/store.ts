@@ -219,6 +219,9 @@ export function runStoreConformance(
   withStore('remove renumbers the rest contiguously; remove all empties the image', async (store) => {
     await store.append(image(), [sig('a'), sig('b'), sig('c')], { origin: 'import' });
     assert((await store.remove(image(), [2])) === 1, 'one removed');
+    const listed = async () =>
+      (await store.listImages({ limit: 10 })).items.map((r) => [r.signatures, r.status]);
+    assertDeep(await listed(), [[2, 'unverified']]); // the listing follows the removal
     assertDeep(
       (await store.list(image())).map((e) => [e.index, e.size]),
       [
@@ -231,6 +234,7 @@ export function runStoreConformance(
     assert((await store.remove(image(), [7])) === 0, 'nothing to remove');
     assert((await store.remove(image(), 'all')) === 2, 'two removed');
     assertDeep(await store.list(image()), []);
+    assertDeep(await listed(), [[0, 'unsigned']]);
     assert((await store.read(image(), 1)) === undefined, 'nothing left');
   });
 
