@@ -156,7 +156,7 @@ test('a live holder idle for longer than staleMs loses its lock', async (t) => {
 
 test('a lock naming a dead process is broken at once; one naming no process waits a second', async (t) => {
   const dir = await tempDir(t);
-  const locks = new FileLocks(path.join(dir, '.locks'), { timeoutMs: 400 });
+  const locks = new FileLocks(path.join(dir, '.locks'), { timeoutMs: 250 });
   const dead = path.join(dir, 'dead.lock');
   await plantLock(dead, '999999999\n');
   t.is(await locks.with(dead, async () => 'taken'), 'taken');
@@ -166,7 +166,7 @@ test('a lock naming a dead process is broken at once; one naming no process wait
     await plantLock(lock, content);
     await t.throwsAsync(
       locks.with(lock, async () => undefined),
-      { message: /still held after 400 ms$/ },
+      { message: /still held after 250 ms$/ },
     );
   }
   // Those files age past the second an old-style writer gets (ctime: set when each was written).

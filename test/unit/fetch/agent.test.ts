@@ -1,5 +1,5 @@
 /** AgentPool (src/fetch/agent.ts): one dispatcher per scheme, host, port and proxy; dropped on a CA change. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import { rootCertificates } from 'node:tls';
@@ -54,8 +54,11 @@ test('a CA change drops every dispatcher: the next request builds one with the n
   await pool.watch(logger);
   const before = pool.agentFor(url('https://h.example/x'));
   t.is(pool.agentFor(url('https://h.example/x')), before);
-  await mkdir(path.join(certsD, 'h.example'));
-  await writeFile(path.join(certsD, 'h.example', 'ca.crt'), 'CA');
+  // The host's directory arrives whole (made beside, renamed in): one change, one log line.
+  const outside = await tempDir(t);
+  await mkdir(path.join(outside, 'h.example'));
+  await writeFile(path.join(outside, 'h.example', 'ca.crt'), 'CA');
+  await rename(path.join(outside, 'h.example'), path.join(certsD, 'h.example'));
   await waitFor('the CA change seen', () => lines().length > 0);
   t.deepEqual(
     lines().map(({ level, msg, paths }) => ({ level, msg, paths })),

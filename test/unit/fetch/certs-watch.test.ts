@@ -55,18 +55,25 @@ test('the fingerprint changes with a file rewritten in place or replaced, not wi
 test('the watcher calls back once per change, and never after close()', async (t) => {
   const dir = await tempDir(t);
   const file = path.join(dir, 'ca.crt');
+  // Each edit lands whole (written beside, renamed in): a poll between a truncate and a write
+  // would see two changes where the test makes one.
+  const outside = await tempDir(t);
+  const put = async (content: string) => {
+    await writeFile(path.join(outside, 'next'), content);
+    await rename(path.join(outside, 'next'), file);
+  };
   let changes = 0;
   const watcher = new CertsWatcher([dir], () => changes++, 10);
   t.teardown(() => watcher.close());
   await watcher.start();
-  await writeFile(file, 'A');
+  await put('A');
   await waitFor('the first change', () => changes === 1);
   await new Promise((r) => setTimeout(r, 60));
   t.is(changes, 1, 'an unchanged tree calls nothing');
-  await writeFile(file, 'AB');
+  await put('AB');
   await waitFor('the second change', () => changes === 2);
   watcher.close();
-  await writeFile(file, 'ABC');
+  await put('ABC');
   await new Promise((r) => setTimeout(r, 60));
   t.is(changes, 2);
 });
