@@ -295,8 +295,9 @@ class FsStore implements SignatureStore {
 
   async summary(image: ImageKey): Promise<ImageSummary | undefined> {
     const meta = await this.currentMeta(image);
-    // Known: it has metadata (currentMeta wrote it for files found without), signed or not.
-    const known = await exists(this.paths(image).meta);
+    // Known: it has metadata (currentMeta wrote it for files found without), signed or not. A
+    // signed image always has: no stat for it (reindex and the resync sweep ask for every image).
+    const known = meta.signatures.length > 0 || (await exists(this.paths(image).meta));
     return known ? summarize(image, meta) : undefined;
   }
 
