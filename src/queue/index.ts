@@ -6,6 +6,7 @@ export {
   ImportProducer,
   QueueUnavailableError,
   PRODUCER_TIMEOUT_MS,
+  ENQUEUE_LOCK_MS,
   KEEP_COMPLETED,
   KEEP_FAILED,
   type EnqueueResult,

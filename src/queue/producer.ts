@@ -72,6 +72,16 @@ export interface ProducerOptions {
 /** How long an enqueue or status call may wait for Redis before failing. */
 export const PRODUCER_TIMEOUT_MS = 5_000;
 
+/**
+ * The most an image's enqueue lock is held: a producer killed holding it delays that image's next
+ * enqueue by this much. Far above the few round trips it covers, well below PRODUCER_TIMEOUT_MS.
+ */
+export const ENQUEUE_LOCK_MS = 2_000;
+/** How often a held enqueue lock is tried again. */
+const ENQUEUE_LOCK_RETRY_MS = 5;
+/** Deletes the lock only if it is still ours (it may have expired and been taken). */
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
 /** Redis did not answer in time: the request fails instead of hanging. */
 export class QueueUnavailableError extends Error {
   override readonly name = 'QueueUnavailableError';
@@ -106,7 +116,26 @@ export class ImportProducer {
    */
   async enqueue(input: ImportJobInput, opts: Pick<JobsOptions, 'delay'> = {}): Promise<EnqueueResult> {
     const data = importJobSchema.parse(input);
-    return this.failFast(this.add(data, opts));
+    return this.failFast(this.underImageLock(jobIdFor(data), () => this.add(data, opts)));
+  }
+
+  /**
+   * One enqueue of an image at a time, across processes (CLI, API, workers, the resync sweep):
+   * removing a finished job and adding its successor are two steps, and another enqueue between
+   * them could remove the new job or get its own add ignored.
+   */
+  private async underImageLock<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const key = `${this.options.prefix}:enqueue-lock:${id}`;
+    const token = randomUUID();
+    await this.queue.waitUntilReady(); // the connection has no offline queue
+    const client = this.connection;
+    while ((await client.set(key, token, 'PX', ENQUEUE_LOCK_MS, 'NX')) !== 'OK')
+      await new Promise((r) => setTimeout(r, ENQUEUE_LOCK_RETRY_MS));
+    try {
+      return await work();
+    } finally {
+      await client.eval(RELEASE_LOCK, 1, key, token).catch(() => undefined);
+    }
   }
 
   private async add(data: ImportJob, opts: Pick<JobsOptions, 'delay'>): Promise<EnqueueResult> {
@@ -131,7 +160,7 @@ export class ImportProducer {
         ...opts,
       },
     );
-    // BullMQ ignores an add whose id exists; the stored enqueueId tells whose add won.
+    // BullMQ ignores an add whose id exists (a removal that failed): the stored enqueueId tells.
     const stored = await this.queue.getJob(id);
     return { id, deduplicated: stored?.data.enqueueId !== enqueueId, enqueueId: stored?.data.enqueueId };
   }

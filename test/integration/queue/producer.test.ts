@@ -1,10 +1,12 @@
 import test from 'ava';
 import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import {
   IMPORT_QUEUE,
   ImportProducer,
   jobIdFor,
   PRODUCER_TIMEOUT_MS,
+  ENQUEUE_LOCK_MS,
   QueueUnavailableError,
   retryDelayMs,
 } from '../../../src/queue/index.js';
@@ -17,6 +19,12 @@ const redisTest = await needs({ redis: true });
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 const IMAGE = { registry: 'reg.example.com:5000', repository: 'ns/app', digest: DIGEST };
+
+function redisClient(t: Parameters<typeof redisPrefix>[0]) {
+  const client = new Redis(TEST_REDIS_URL);
+  t.teardown(() => client.disconnect());
+  return client;
+}
 
 async function producer(t: Parameters<typeof redisPrefix>[0]) {
   const prefix = await redisPrefix(t);
@@ -109,3 +117,74 @@ test('retry delay: exponential with jitter, capped, never sooner than Retry-Afte
     16_000,
   );
 });
+
+/** Every image with a completed import, as after a bulk import: the next request replaces its job. */
+async function completedImages(t: Parameters<typeof redisPrefix>[0], p: ImportProducer, n: number) {
+  const images = Array.from({ length: n }, (_, i) => ({
+    ...IMAGE,
+    digest: `sha256:${i.toString(16).padStart(64, '0')}`,
+  }));
+  for (const image of images) await p.enqueue(image);
+  const connection = workerConnection(TEST_REDIS_URL);
+  const worker = new Worker(IMPORT_QUEUE, async () => ({ fetched: 1 }), {
+    connection,
+    prefix: p.queue.opts.prefix!,
+    concurrency: 50,
+  });
+  t.teardown(async () => {
+    await worker.close();
+    connection.disconnect();
+  });
+  await waitFor('every import completed', async () => (await p.queue.getCompletedCount()) === n);
+  await worker.close();
+  return images;
+}
+
+redisTest(
+  'an explicit import racing a resync sweep over a finished job never ends up behind the sweep',
+  async (t) => {
+    // The sweep's add can land between the import's removal of the finished job and its own add:
+    // BullMQ then ignores the import's add. The import must join the sweep's job and make it due
+    // (CI once waited 120 s for an image whose periodic job had been spaced 15 minutes out).
+    t.timeout(60_000);
+    const p = await producer(t);
+    const sweep = new ImportProducer({ redisUrl: TEST_REDIS_URL, prefix: p.queue.opts.prefix!, attempts: 3 });
+    t.teardown(() => sweep.close());
+    const images = await completedImages(t, p, 300);
+    const results = await Promise.all(
+      images.map(async (image, i) => {
+        const explicit = new Promise((r) => setTimeout(r, i % 3)).then(() => p.enqueue(image));
+        await sweep.enqueue({ ...image, reason: 'periodic' }, { delay: 3_600_000 });
+        return explicit;
+      }),
+    );
+    const behind: string[] = [];
+    for (const r of results) {
+      const status = await p.status(r.id);
+      if (!status || status.data.enqueueId !== r.enqueueId) behind.push(`${r.id}: not the job it reported`);
+      else if (status.state === 'delayed' || status.data.reason !== 'import')
+        behind.push(`${r.id}: ${status.state} ${status.data.reason}`);
+    }
+    t.deepEqual(behind, []);
+    const client = redisClient(t);
+    t.deepEqual(await client.keys(`${p.queue.opts.prefix!}:enqueue-lock:*`), [], 'every lock released');
+  },
+);
+
+redisTest(
+  'a lock left by a producer killed while enqueuing delays that image only until it expires',
+  async (t) => {
+    const p = await producer(t);
+    const client = redisClient(t);
+    const left = `${p.queue.opts.prefix!}:enqueue-lock:${jobIdFor(IMAGE)}`;
+    await client.set(left, 'a killed producer', 'PX', 300);
+    const other = await p.enqueue({ ...IMAGE, digest: `sha256:${'f'.repeat(64)}` });
+    t.is(await client.get(left), 'a killed producer', 'another image does not wait for it');
+    t.like(await p.status(other.id), { state: 'waiting' });
+    const r = await p.enqueue(IMAGE);
+    t.is(await client.exists(left), 0);
+    t.false(r.deduplicated);
+    t.like(await p.status(r.id), { state: 'waiting', data: { enqueueId: r.enqueueId } });
+    t.true(ENQUEUE_LOCK_MS < PRODUCER_TIMEOUT_MS, 'an expiring lock never makes an enqueue time out');
+  },
+);
