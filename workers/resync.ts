@@ -72,8 +72,9 @@ export function sweep(
   return resyncSweep({
     ...options,
     lastEnded: async (image: ImageKey) => (await producer.status(jobIdFor(image)))?.finishedAt,
-    enqueue: async (image: ImageKey, delay: number) => {
-      await producer.enqueue({ ...image, reason: 'periodic' }, { delay });
+    enqueue: async (image: ImageKey, delay: number, endedAfter: number) => {
+      const r = await producer.enqueue({ ...image, reason: 'periodic' }, { delay, keepEndedAfter: endedAfter });
+      return !r.recentlyEnded;
     },
   });
 }

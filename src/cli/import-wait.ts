@@ -57,9 +57,11 @@ export async function waitForFirstAttempts(
   const attempts = new Map<string, number>();
   const deadline = Date.now() + options.timeoutMs;
   const workers = new WorkerWatch(producer, options.queueName);
+  const lastSeen = new Map<string, ImportStatus | undefined>();
   while (pending.size) {
     await workers.check();
     for (const [job, status] of await readStatuses(producer, [...pending.values()])) {
+      lastSeen.set(job.id, status);
       if (!status) continue; // between a finished job's removal and its re-check's add
       const outcome = outcomeOf(job, status, options.recheckDelaysMs);
       if (outcome) {
@@ -76,7 +78,8 @@ export async function waitForFirstAttempts(
     if (!pending.size) break;
     if (Date.now() > deadline)
       throw new CommandError(
-        `gave up waiting after ${options.timeoutMs / 1000} s (${outcomes.size}/${jobs.length} ended)`,
+        `gave up waiting after ${options.timeoutMs / 1000} s (${outcomes.size}/${jobs.length} ended); ` +
+          `still pending: ${stillPending([...pending.keys()], lastSeen)}`,
         'WAIT_TIMEOUT',
       );
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -126,6 +129,22 @@ function outcomeOf(
 }
 
 const refOf = (s: ImportStatus) => imageReference(s.data);
+
+/** How many pending jobs a timeout names. */
+const PENDING_NAMED = 5;
+
+/** The pending jobs a timeout names, with what they were last seen doing, so the cause shows. */
+function stillPending(ids: readonly string[], lastSeen: ReadonlyMap<string, ImportStatus | undefined>) {
+  const named = ids.slice(0, PENDING_NAMED).map((id) => {
+    const s = lastSeen.get(id);
+    if (!s) return `job ${id} (not in the queue)`;
+    const due = s.runAt && s.state === 'delayed' ? `, due ${new Date(s.runAt).toISOString()}` : '';
+    const failed = s.attempts ? `, ${s.attempts} attempt(s) failed: ${s.error ?? 'unknown error'}` : '';
+    return `${refOf(s)} (${s.state}, ${s.data.reason}${due}${failed})`;
+  });
+  const more = ids.length - named.length;
+  return named.join(', ') + (more > 0 ? ` and ${more} more` : '');
+}
 
 /** Fails --wait when no worker has consumed the queue for NO_WORKER_GRACE_MS. */
 class WorkerWatch {

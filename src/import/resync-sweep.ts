@@ -19,8 +19,11 @@ export interface ResyncSweepDeps {
   readonly now?: (() => number) | undefined;
   /** When the image's last import job ended (a failure included), if the queue remembers it. */
   readonly lastEnded: (image: ImageKey) => Promise<number | undefined>;
-  /** Enqueues the image's periodic import after `delayMs`. */
-  readonly enqueue: (image: ImageKey, delayMs: number) => Promise<void>;
+  /**
+   * Enqueues the image's periodic import after `delayMs`, unless an import of it ended after
+   * `endedAfter` (between the due check and now): false when nothing was queued.
+   */
+  readonly enqueue: (image: ImageKey, delayMs: number, endedAfter: number) => Promise<boolean>;
 }
 
 /** How often a sweep looks for due images. */
@@ -36,16 +39,18 @@ export async function resyncSweep(deps: ResyncSweepDeps): Promise<{ images: numb
   let images = 0;
   let current = 0;
   for await (const image of deps.store.images()) {
-    if (!(await isDue(deps, image))) {
-      current++;
-      continue;
+    const now = (deps.now ?? Date.now)();
+    if (await isDue(deps, image, now)) {
+      // Releases come from the release stores, not registries.d: they are spaced among themselves.
+      const host = isReleaseKey(image) ? RELEASE_REGISTRY : upstreamHost(config, image);
+      const slot = perHost.get(host) ?? 0;
+      if (await deps.enqueue(image, slot * deps.spacingMs, now - deps.intervalMs)) {
+        perHost.set(host, slot + 1);
+        images++;
+        continue;
+      }
     }
-    // Releases come from the release stores, not registries.d: they are spaced among themselves.
-    const host = isReleaseKey(image) ? RELEASE_REGISTRY : upstreamHost(config, image);
-    const slot = perHost.get(host) ?? 0;
-    perHost.set(host, slot + 1);
-    await deps.enqueue(image, slot * deps.spacingMs);
-    images++;
+    current++;
   }
   deps.logger.info({ images, current, hosts: perHost.size }, 'periodic resync enqueued');
   return { images, current };
@@ -56,8 +61,7 @@ export async function resyncSweep(deps: ResyncSweepDeps): Promise<{ images: numb
  * included: it records no import) within the interval: a failing upstream is retried once per
  * interval, not at every sweep.
  */
-async function isDue(deps: ResyncSweepDeps, image: ImageKey): Promise<boolean> {
-  const now = (deps.now ?? Date.now)();
+async function isDue(deps: ResyncSweepDeps, image: ImageKey, now: number): Promise<boolean> {
   const last = (await deps.store.summary(image))?.lastImportAt;
   if (last && Date.parse(last) + deps.intervalMs > now) return false;
   const ended = await deps.lastEnded(image);

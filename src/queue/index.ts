@@ -10,6 +10,7 @@ export {
   KEEP_COMPLETED,
   KEEP_FAILED,
   type EnqueueResult,
+  type EnqueueOptions,
   type JoinedJob,
   type ImportStatus,
   type ProducerOptions,

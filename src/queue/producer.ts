@@ -3,7 +3,7 @@
  * endpoint alike. Fails fast when Redis is unreachable.
  */
 import { randomUUID } from 'node:crypto';
-import { Queue, type Job, type JobsOptions } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { producerConnection } from '../redis/index.js';
 import { importJobSchema, jobIdFor, type ImportJob, type ImportJobInput } from './jobs.js';
@@ -28,6 +28,20 @@ export interface EnqueueResult {
   readonly enqueueId: string | undefined;
   /** The pending job this request joined, when it joined one. */
   readonly joined?: JoinedJob | undefined;
+  /** True when nothing was queued: the image's last import ended after `keepEndedAfter`. */
+  readonly recentlyEnded?: true;
+}
+
+/** How an enqueue is scheduled. */
+export interface EnqueueOptions {
+  /** Run no sooner than this (a re-check's or a resync slot's wait), ms. */
+  readonly delay?: number;
+  /**
+   * Background work only: keep a finished job that ended after this time (epoch ms) and queue
+   * nothing. The periodic resync decides an image is due, then enqueues it; an explicit import
+   * may end in between, and replacing its job would hide its result from `import --wait`.
+   */
+  readonly keepEndedAfter?: number;
 }
 
 /** A pending job an enqueue joined: what it was doing, and whether the request made it start now. */
@@ -114,7 +128,7 @@ export class ImportProducer {
    * import that joins scheduled background work (a no-signature re-check due in up to an hour, a
    * periodic resync spaced behind thousands of others) makes it run now, as an explicit import.
    */
-  async enqueue(input: ImportJobInput, opts: Pick<JobsOptions, 'delay'> = {}): Promise<EnqueueResult> {
+  async enqueue(input: ImportJobInput, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
     const data = importJobSchema.parse(input);
     return this.failFast(this.underImageLock(jobIdFor(data), () => this.add(data, opts)));
   }
@@ -138,12 +152,14 @@ export class ImportProducer {
     }
   }
 
-  private async add(data: ImportJob, opts: Pick<JobsOptions, 'delay'>): Promise<EnqueueResult> {
+  private async add(data: ImportJob, { keepEndedAfter, ...opts }: EnqueueOptions): Promise<EnqueueResult> {
     const id = jobIdFor(data);
     const existing = await this.queue.getJob(id);
     if (existing) {
       const state = await existing.getState();
       if (PENDING_STATES.has(state)) return { id, ...(await this.join(existing, state, data)) };
+      if (keepEndedAfter !== undefined && (existing.finishedOn ?? 0) > keepEndedAfter)
+        return { id, deduplicated: true, enqueueId: existing.data.enqueueId, recentlyEnded: true };
       // A finished job keeps its id: remove it so the re-import (a resync that merges) can run.
       await existing.remove().catch(() => undefined);
     }

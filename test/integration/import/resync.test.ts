@@ -1,6 +1,6 @@
 import { needs } from '../../helpers/needs.js';
 import { pino } from 'pino';
-import { jobIdFor } from '../../../src/queue/index.js';
+import { jobIdFor, type EnqueueResult } from '../../../src/queue/index.js';
 import { startResync, sweep } from '../../../workers/resync.js';
 import { REGISTRY, startPipeline } from '../../helpers/pipeline.js';
 import { TEST_REDIS_URL } from '../../helpers/redis.js';
@@ -123,4 +123,42 @@ test('an image whose import failed is not re-enqueued before an interval has pas
   t.deepEqual(await at(0), { images: 0, current: 1 });
   t.is(up.requests.length, 1);
   t.deepEqual(await at(3_600_000), { images: 1, current: 0 });
+});
+
+test('an explicit import that ends between the due check and the enqueue is kept, not replaced by the sweep', async (t) => {
+  // The sweep read the image's last end (long ago) and found it due; before its enqueue, an
+  // explicit import ran and ended. Replacing that finished job would hide its result from
+  // `import --wait`, which would then wait for the periodic job's far slot (CI: 120 s timeout).
+  const up = await startUpstream(t);
+  up.routes.set(sigPath(5, 1), bytesHandler(SIG1));
+  const p = await startPipeline(t, { upstreamBase: up.base });
+  await p.store.append(image(5), [{ bytes: SIG1 }], { origin: 'import' });
+  let explicit: EnqueueResult | undefined;
+  const racing = new Proxy(p.producer, {
+    get(target, prop) {
+      if (prop === 'status')
+        return async (id: string) => {
+          const before = await target.status(id);
+          explicit ??= await target.enqueue(image(5));
+          await waitFor('the explicit import', async () => (await target.status(id))?.state === 'completed');
+          return before;
+        };
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  const r = await sweep({
+    store: p.store,
+    producer: racing,
+    registries: () => p.registries.current().config,
+    intervalMs: 3_600_000,
+    spacingMs: 60_000,
+    logger: pino({ level: 'silent' }),
+    now: () => Date.now() + 3_600_000,
+  });
+  t.deepEqual(r, { images: 0, current: 1 });
+  t.like(await p.producer.status(jobIdFor(image(5))), {
+    state: 'completed',
+    data: { reason: 'import', enqueueId: explicit!.enqueueId },
+  });
 });

@@ -188,3 +188,27 @@ redisTest(
     t.true(ENQUEUE_LOCK_MS < PRODUCER_TIMEOUT_MS, 'an expiring lock never makes an enqueue time out');
   },
 );
+
+redisTest(
+  'background work keeps a job that ended after keepEndedAfter, and replaces one that ended before',
+  async (t) => {
+    const p = await producer(t);
+    const [image] = await completedImages(t, p, 1);
+    const ended = await p.status(jobIdFor(image!));
+    const finishedAt = ended!.finishedAt!;
+    const periodic = { ...image!, reason: 'periodic' } as const;
+    t.deepEqual(await p.enqueue(periodic, { delay: 60_000, keepEndedAfter: finishedAt - 1 }), {
+      id: ended!.id,
+      deduplicated: true,
+      enqueueId: ended!.data.enqueueId,
+      recentlyEnded: true,
+    });
+    t.like(await p.status(ended!.id), { state: 'completed', data: { enqueueId: ended!.data.enqueueId } });
+    const r = await p.enqueue(periodic, { delay: 60_000, keepEndedAfter: finishedAt });
+    t.like(r, { deduplicated: false, recentlyEnded: undefined });
+    t.like(await p.status(ended!.id), {
+      state: 'delayed',
+      data: { reason: 'periodic', enqueueId: r.enqueueId },
+    });
+  },
+);

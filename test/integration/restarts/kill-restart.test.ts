@@ -165,6 +165,16 @@ test(`${IMAGES} images, ${KILLS} SIGKILLs and a Redis loss: the store equals the
     { killAfterMs: 130_000 },
   );
   const took = Date.now() - started;
+  if (r.code !== 0)
+    // The error names the images still pending: what the daemon logged about them shows why.
+    for (const [, ref] of r.stderr.matchAll(/(registry\.example\.com\/ns\/app\d+)@/g))
+      t.log(
+        `${ref}:\n${daemon
+          .log()
+          .split('\n')
+          .filter((line) => line.includes(`${ref}@`))
+          .join('\n')}`,
+      );
   t.is(r.code, 0, r.stderr.slice(-2000));
   const rows = (
     JSON.parse(r.stdout) as { jobs: Array<{ outcome: string; joined: { reason: string } | null }> }
