@@ -73,7 +73,10 @@ export function sweep(
     ...options,
     lastEnded: async (image: ImageKey) => (await producer.status(jobIdFor(image)))?.finishedAt,
     enqueue: async (image: ImageKey, delay: number, endedAfter: number) => {
-      const r = await producer.enqueue({ ...image, reason: 'periodic' }, { delay, keepEndedAfter: endedAfter });
+      const r = await producer.enqueue(
+        { ...image, reason: 'periodic' },
+        { delay, keepEndedAfter: endedAfter },
+      );
       return !r.recentlyEnded;
     },
   });
