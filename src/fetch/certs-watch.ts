@@ -25,20 +25,25 @@ export async function certsFingerprint(paths: readonly string[]): Promise<string
   return parts.join('\n');
 }
 
-/** Calls `onChange` after the files under `paths` changed; stop with close(). */
+/** How many extra reads a changed tree gets to hold still before it is taken as it is. */
+const SETTLE_READS = 5;
+
+/** Calls `onChange` once after the files under `paths` changed; stop with close(). */
 export class CertsWatcher {
   private last: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
+  private closed = false;
 
   constructor(
     private readonly paths: readonly string[],
     private readonly onChange: () => void,
     private readonly intervalMs = CERTS_POLL_MS,
+    private readonly read: (paths: readonly string[]) => Promise<string> = certsFingerprint,
   ) {}
 
   async start(): Promise<void> {
-    this.last = await certsFingerprint(this.paths);
+    this.last = await this.read(this.paths);
     this.timer = setInterval(() => void this.check(), this.intervalMs).unref();
   }
 
@@ -46,17 +51,25 @@ export class CertsWatcher {
     if (this.checking) return;
     this.checking = true;
     try {
-      const now = await certsFingerprint(this.paths);
-      if (now !== this.last) {
-        this.last = now;
-        this.onChange();
+      let now = await this.read(this.paths);
+      if (now === this.last) return;
+      // A read is a walk of several stats, not a snapshot: one that overlapped a rename sees half
+      // of it. Re-read until two reads agree, so one edit is one callback (not a torn one, then
+      // the whole one).
+      for (let i = 0; i < SETTLE_READS; i++) {
+        const again = await this.read(this.paths);
+        if (again === now) break;
+        now = again;
       }
+      this.last = now;
+      if (!this.closed) this.onChange();
     } finally {
       this.checking = false;
     }
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.timer);
   }
 }

@@ -78,6 +78,55 @@ test('the watcher calls back once per change, and never after close()', async (t
   t.is(changes, 2);
 });
 
+/** A reader that answers from `answers` in turn (the last one forever), counting its calls. */
+const scripted = (answers: string[]) => {
+  const reader = { calls: 0, read: async () => answers[Math.min(reader.calls++, answers.length - 1)]! };
+  return reader;
+};
+
+test('a read that overlapped an edit (half of it seen) is not a change of its own: one edit, one callback', async (t) => {
+  const reader = scripted(['before', 'torn', 'after', 'after']);
+  let changes = 0;
+  const watcher = new CertsWatcher(['/unused'], () => changes++, 5, reader.read);
+  t.teardown(() => watcher.close());
+  await watcher.start();
+  await waitFor('the reads to settle', () => reader.calls >= 6);
+  t.is(changes, 1);
+});
+
+test('a tree that never holds still is taken after a bounded number of re-reads', async (t) => {
+  let n = 0;
+  let readsAtFirstCallback: number | undefined;
+  const watcher = new CertsWatcher(
+    ['/unused'],
+    () => (readsAtFirstCallback ??= n),
+    5,
+    async () => String(n++),
+  );
+  t.teardown(() => watcher.close());
+  await watcher.start();
+  await waitFor('a callback', () => readsAtFirstCallback !== undefined);
+  t.is(readsAtFirstCallback, 1 + 1 + 5, 'start, the read that saw a change, five re-reads');
+});
+
+test('a check under way when close() is called does not call back', async (t) => {
+  let release: (value: string) => void = () => {};
+  let reads = 0;
+  let changes = 0;
+  const read = (): Promise<string> => {
+    reads++;
+    if (reads === 1) return Promise.resolve('before');
+    return new Promise((resolve) => (release = resolve));
+  };
+  const watcher = new CertsWatcher(['/unused'], () => changes++, 5, read);
+  await watcher.start();
+  await waitFor('a check to start', () => reads === 2);
+  watcher.close();
+  release('after');
+  await new Promise((r) => setTimeout(r, 30));
+  t.is(changes, 0);
+});
+
 test('the state at start() is the baseline: files already there are no change', async (t) => {
   const dir = await tempDir(t);
   await writeFile(path.join(dir, 'ca.crt'), 'A');
