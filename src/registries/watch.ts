@@ -103,7 +103,11 @@ export class RegistriesWatcher extends EventEmitter {
     this.identity = await directoryIdentity(this.options.dir);
     const watcher = watch(this.options.dir, { ignoreInitial: true, depth: 2, followSymlinks: true });
     // Any event may matter (a ConfigMap flip touches only `..data`); unchanged loads are no-ops.
+    // `raw` is every inotify event, before chokidar's filters: it drops a `change` within 50 ms of
+    // the last one, and one whose mtime equals the last seen when atime is newer (our own read
+    // makes it newer), as with `cp -p`, `tar x` or packaged files of one fixed mtime.
     watcher.on('all', () => this.schedule());
+    watcher.on('raw', () => this.schedule());
     watcher.on('error', (err) => this.options.logger?.warn({ err }, 'registries.d watch error'));
     await new Promise<void>((resolve) => watcher.once('ready', resolve));
     this.watcher = watcher;

@@ -1,3 +1,4 @@
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
@@ -251,6 +252,23 @@ test('edits in quick succession to one file are each applied, whatever debounce 
     await waitFor(`edit ${i}`, () => urlOf(w, 'a.io') === `https://${i}`, 3_000);
   }
   t.is(w.current().reloads, 6);
+});
+
+test("an edit that keeps the file's mtime (cp -p, tar x, packaged files) is applied", async (t) => {
+  // chokidar reports no `change` when the mtime equals the one it last saw and the atime is newer
+  // (the watcher's own read made it so): only the raw inotify event says the file changed.
+  const dir = await tempDir(t);
+  const file = path.join(dir, 'a.yaml');
+  writeFileSync(file, scopeFile('a.io', 'https://before'));
+  const mtime = new Date('2026-01-01T00:00:00Z');
+  utimesSync(file, new Date(), mtime);
+  const w = await watcher(t, dir);
+  t.is(urlOf(w, 'a.io'), 'https://before');
+  // In one synchronous step, so chokidar's stat after the event sees the mtime already restored.
+  writeFileSync(file, scopeFile('a.io', 'https://after'));
+  utimesSync(file, new Date(), mtime);
+  await waitFor('the edit', () => urlOf(w, 'a.io') === 'https://after', 3_000);
+  t.is(statSync(file).mtimeMs, mtime.getTime());
 });
 
 test('close() while the replaced directory is being watched anew leaves no watcher open', async (t) => {
