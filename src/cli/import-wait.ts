@@ -96,10 +96,21 @@ async function readStatuses(
   const out: Array<[WaitedJob, ImportStatus | undefined]> = [];
   for (let i = 0; i < jobs.length; i += STATUS_BATCH) {
     const batch = jobs.slice(i, i + STATUS_BATCH);
-    const statuses = await Promise.all(batch.map((job) => producer.status(job.id)));
+    const statuses = await Promise.all(batch.map((job) => statusOfOurs(producer, job)));
     batch.forEach((job, k) => out.push([job, statuses[k]]));
   }
   return out;
+}
+
+/**
+ * The job's status, or, when a later enqueue of the image (the periodic resync, another import)
+ * has replaced ours since the last poll, how ours ended as the producer recorded it.
+ */
+async function statusOfOurs(producer: ImportProducer, job: WaitedJob): Promise<ImportStatus | undefined> {
+  const status = await producer.status(job.id);
+  if (!status || job.enqueueId === undefined || status.data.enqueueId === job.enqueueId) return status;
+  if (status.data.reason === 'recheck') return status; // outcomeOf reads it as "none found yet"
+  return (await producer.endedStatus(job.enqueueId)) ?? status;
 }
 
 /** The outcome, once the job's first import has ended; undefined while it has not. */
@@ -110,7 +121,8 @@ function outcomeOf(
 ): ImportOutcome | undefined {
   if (job.enqueueId === undefined) job.enqueueId = status.data.enqueueId;
   if (status.data.enqueueId !== job.enqueueId) {
-    // Ours ended and the id was reused: by the worker's re-check (nothing found), or by a newer import.
+    // Ours ended and the id was reused, its end not recorded: by the worker's re-check (nothing
+    // found), or by a newer add whose producer predates the records.
     if (status.data.reason === 'recheck') return { kind: 'no-signatures', nextCheckAt: status.runAt, status };
     job.enqueueId = status.data.enqueueId;
     return undefined;

@@ -7,6 +7,7 @@ export {
   QueueUnavailableError,
   PRODUCER_TIMEOUT_MS,
   ENQUEUE_LOCK_MS,
+  ENDED_RECORD_S,
   KEEP_COMPLETED,
   KEEP_FAILED,
   type EnqueueResult,

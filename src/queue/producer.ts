@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { producerConnection } from '../redis/index.js';
 import { importJobSchema, jobIdFor, type ImportJob, type ImportJobInput } from './jobs.js';
 import { IMPORT_QUEUE } from './names.js';
@@ -96,6 +97,25 @@ const ENQUEUE_LOCK_RETRY_MS = 5;
 /** Deletes the lock only if it is still ours (it may have expired and been taken). */
 const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
+/**
+ * How long the end of a job that a later enqueue replaced stays readable by its enqueueId: the
+ * id is per image, so the periodic resync (or a re-check) removes a finished job to queue its own,
+ * and an `import --wait` that had not yet read the end would otherwise never learn it.
+ */
+export const ENDED_RECORD_S = 24 * 3600;
+
+/** A replaced job's end as recorded in Redis; read back through this schema (it crosses Redis). */
+const endedRecordSchema = z.object({
+  id: z.string(),
+  state: z.enum(['completed', 'failed']),
+  attempts: z.number().int().min(0),
+  error: z.string().optional(),
+  data: importJobSchema,
+  result: z.unknown().optional(),
+  runAt: z.number().optional(),
+  finishedAt: z.number().optional(),
+});
+
 /** Redis did not answer in time: the request fails instead of hanging. */
 export class QueueUnavailableError extends Error {
   override readonly name = 'QueueUnavailableError';
@@ -112,6 +132,29 @@ function isScheduled(data: ImportJob, attemptsMade: number): boolean {
 /** Someone asked for this import now (CLI, API, a registry push), not a schedule. */
 function isExplicit(data: ImportJob): boolean {
   return data.reason === 'import' || data.reason === 'resync';
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A job's status as status() and the ended records give it. */
+function statusOf(id: string, state: string, job: Job): ImportStatus {
+  return {
+    id,
+    state,
+    attempts: job.attemptsMade,
+    error: job.failedReason || undefined,
+    data: job.data as ImportJob,
+    result: job.returnvalue ?? undefined,
+    // From the job, not the state: the two reads may straddle a re-check replacing the job.
+    runAt: job.delay ? job.timestamp + job.delay : undefined,
+    finishedAt: job.finishedOn,
+  };
 }
 
 export class ImportProducer {
@@ -160,7 +203,9 @@ export class ImportProducer {
       if (PENDING_STATES.has(state)) return { id, ...(await this.join(existing, state, data)) };
       if (keepEndedAfter !== undefined && (existing.finishedOn ?? 0) > keepEndedAfter)
         return { id, deduplicated: true, enqueueId: existing.data.enqueueId, recentlyEnded: true };
-      // A finished job keeps its id: remove it so the re-import (a resync that merges) can run.
+      // A finished job keeps its id: remove it so the re-import (a resync that merges) can run,
+      // its end kept under its enqueueId for whoever still waits for it.
+      await this.recordEnd(existing, state);
       await existing.remove().catch(() => undefined);
     }
     const enqueueId = randomUUID();
@@ -210,17 +255,36 @@ export class ImportProducer {
     const state = await this.queue.getJobState(id);
     const job = await this.queue.getJob(id);
     if (!job || state === 'unknown') return undefined;
-    return {
-      id,
-      state,
-      attempts: job.attemptsMade,
-      error: job.failedReason || undefined,
-      data: job.data as ImportJob,
-      result: job.returnvalue ?? undefined,
-      // From the job, not the state: the two reads may straddle a re-check replacing the job.
-      runAt: job.delay ? job.timestamp + job.delay : undefined,
-      finishedAt: job.finishedOn,
-    };
+    return statusOf(id, state, job);
+  }
+
+  /**
+   * How the add `enqueueId` ended, once a later enqueue of its image replaced it (within
+   * ENDED_RECORD_S); undefined when it was not replaced, or too long ago.
+   */
+  endedStatus(enqueueId: string): Promise<ImportStatus | undefined> {
+    return this.failFast(this.readEnd(enqueueId));
+  }
+
+  private endedKey(enqueueId: string): string {
+    return `${this.options.prefix}:import-ended:${enqueueId}`;
+  }
+
+  private async recordEnd(job: Job, state: string): Promise<void> {
+    const enqueueId = (job.data as ImportJob).enqueueId;
+    if (!enqueueId || (state !== 'completed' && state !== 'failed')) return;
+    const record = JSON.stringify(statusOf(job.id!, state, job));
+    await this.connection.set(this.endedKey(enqueueId), record, 'EX', ENDED_RECORD_S);
+  }
+
+  private async readEnd(enqueueId: string): Promise<ImportStatus | undefined> {
+    await this.queue.waitUntilReady();
+    const text = await this.connection.get(this.endedKey(enqueueId));
+    if (text === null) return undefined;
+    const record = endedRecordSchema.safeParse(parseJson(text));
+    if (!record.success) return undefined; // not ours to trust: the caller waits as without one
+    const { id, state, attempts, error, data, result, runAt, finishedAt } = record.data;
+    return { id, state, attempts, error, data, result, runAt, finishedAt };
   }
 
   /** Workers connected to this queue (BullMQ reads CLIENT LIST); 1 where Redis hides the list. */

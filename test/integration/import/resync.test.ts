@@ -1,5 +1,6 @@
 import { needs } from '../../helpers/needs.js';
 import { pino } from 'pino';
+import { waitForFirstAttempts } from '../../../src/cli/import-wait.js';
 import { jobIdFor, type EnqueueResult } from '../../../src/queue/index.js';
 import { startResync, sweep } from '../../../workers/resync.js';
 import { REGISTRY, startPipeline } from '../../helpers/pipeline.js';
@@ -160,5 +161,46 @@ test('an explicit import that ends between the due check and the enqueue is kept
   t.like(await p.producer.status(jobIdFor(image(5))), {
     state: 'completed',
     data: { reason: 'import', enqueueId: explicit!.enqueueId },
+  });
+});
+
+test('import --wait learns how its import ended though the periodic resync replaced the job before it looked', async (t) => {
+  // A slow waiter (a CLI still enqueuing the rest of a long --from-file, a loaded machine) reads
+  // the image's job after the next sweep found it due again and replaced the finished job with
+  // its own: CI once waited 120 s for such a periodic job, spaced minutes out.
+  const up = await startUpstream(t);
+  up.routes.set(sigPath(6, 1), bytesHandler(SIG1));
+  const p = await startPipeline(t, { upstreamBase: up.base });
+  const explicit = await p.producer.enqueue(image(6));
+  await waitFor('the import', async () => (await p.producer.status(explicit.id))?.state === 'completed');
+  await p.worker.worker.pause();
+  const r = await sweep({
+    store: p.store,
+    producer: p.producer,
+    registries: () => p.registries.current().config,
+    intervalMs: 3_600_000,
+    spacingMs: 60_000,
+    logger: pino({ level: 'silent' }),
+    now: () => Date.now() + 3_600_000,
+  });
+  t.deepEqual(r, { images: 1, current: 0 });
+  t.like(await p.producer.status(explicit.id), { state: 'waiting', data: { reason: 'periodic' } });
+  const outcomes = await waitForFirstAttempts(
+    p.producer,
+    [{ id: explicit.id, enqueueId: explicit.enqueueId }],
+    {
+      timeoutMs: 3_000,
+      recheckDelaysMs: [],
+      queueName: 'the test queue',
+      progress: undefined,
+    },
+  );
+  t.like(outcomes.get(explicit.id), {
+    kind: 'imported',
+    status: {
+      state: 'completed',
+      data: { reason: 'import', enqueueId: explicit.enqueueId },
+      result: { fetched: 1 },
+    },
   });
 });

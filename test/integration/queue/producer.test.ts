@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   IMPORT_QUEUE,
@@ -7,6 +7,7 @@ import {
   jobIdFor,
   PRODUCER_TIMEOUT_MS,
   ENQUEUE_LOCK_MS,
+  ENDED_RECORD_S,
   QueueUnavailableError,
   retryDelayMs,
 } from '../../../src/queue/index.js';
@@ -212,3 +213,47 @@ redisTest(
     });
   },
 );
+
+redisTest(
+  'a finished job replaced by a later enqueue leaves its end readable by its enqueueId for a day',
+  async (t) => {
+    const p = await producer(t);
+    const [image] = await completedImages(t, p, 1);
+    const ended = (await p.status(jobIdFor(image!)))!;
+    t.is(await p.endedStatus(ended.data.enqueueId!), undefined, 'not replaced yet: status() has it');
+    const r = await p.enqueue({ ...image!, reason: 'periodic' }, { delay: 60_000 });
+    t.like(await p.status(r.id), { state: 'delayed', data: { enqueueId: r.enqueueId } });
+    t.deepEqual(await p.endedStatus(ended.data.enqueueId!), ended);
+    const client = redisClient(t);
+    const key = `${p.queue.opts.prefix!}:import-ended:${ended.data.enqueueId!}`;
+    const ttl = await client.ttl(key);
+    t.true(ttl > ENDED_RECORD_S - 60 && ttl <= ENDED_RECORD_S, `ttl ${ttl}`);
+    t.is(ENDED_RECORD_S, 24 * 3600);
+    t.is(await p.endedStatus(r.enqueueId!), undefined, 'a pending job has no recorded end');
+    for (const junk of ['not json', '{"id":"x","state":"completed"}'])
+      await client
+        .set(key, junk)
+        .then(async () => t.is(await p.endedStatus(ended.data.enqueueId!), undefined, junk));
+  },
+);
+
+redisTest('a failed job replaced by a later enqueue leaves its error readable', async (t) => {
+  const p = await producer(t);
+  await p.enqueue(IMAGE);
+  const connection = workerConnection(TEST_REDIS_URL);
+  const worker = new Worker(
+    IMPORT_QUEUE,
+    () => Promise.reject(new UnrecoverableError('upstream answered 403')),
+    { connection, prefix: p.queue.opts.prefix! },
+  );
+  t.teardown(async () => {
+    await worker.close();
+    connection.disconnect();
+  });
+  await waitFor('the failure', async () => (await p.status(jobIdFor(IMAGE)))?.state === 'failed');
+  await worker.close();
+  const failed = (await p.status(jobIdFor(IMAGE)))!;
+  await p.enqueue({ ...IMAGE, reason: 'periodic' }, { delay: 60_000 });
+  t.deepEqual(await p.endedStatus(failed.data.enqueueId!), failed);
+  t.like(failed, { state: 'failed', error: 'upstream answered 403', data: { reason: 'import' } });
+});
