@@ -197,9 +197,12 @@ export class ImportProducer {
 
   private async add(data: ImportJob, { keepEndedAfter, ...opts }: EnqueueOptions): Promise<EnqueueResult> {
     const id = jobIdFor(data);
-    const existing = await this.queue.getJob(id);
+    // State first, then the job (as read()): read the other way round, a job that finishes in
+    // between is "completed" with the fields of its active self, no result and no end time (it
+    // would then be replaced as long finished, and recorded as having fetched nothing).
+    const state = await this.queue.getJobState(id);
+    const existing = state === 'unknown' ? undefined : await this.queue.getJob(id);
     if (existing) {
-      const state = await existing.getState();
       if (PENDING_STATES.has(state)) return { id, ...(await this.join(existing, state, data)) };
       if (keepEndedAfter !== undefined && (existing.finishedOn ?? 0) > keepEndedAfter)
         return { id, deduplicated: true, enqueueId: existing.data.enqueueId, recentlyEnded: true };

@@ -257,3 +257,49 @@ redisTest('a failed job replaced by a later enqueue leaves its error readable', 
   t.deepEqual(await p.endedStatus(failed.data.enqueueId!), failed);
   t.like(failed, { state: 'failed', error: 'upstream answered 403', data: { reason: 'import' } });
 });
+
+redisTest(
+  'an enqueue that reads a job just as it finishes neither replaces it as long finished nor loses its result',
+  async (t) => {
+    // Read job-then-state, a job finishing between the two reads was "completed" with no end time
+    // and no result: the sweep's keepEndedAfter saw it as ended long ago and replaced it (CI under
+    // load: import --wait reported an import of two signatures as "no signature found yet").
+    const p = await producer(t);
+    const explicit = await p.enqueue(IMAGE);
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const connection = workerConnection(TEST_REDIS_URL);
+    const worker = new Worker(IMPORT_QUEUE, async () => held.then(() => ({ fetched: 2 })), {
+      connection,
+      prefix: p.queue.opts.prefix!,
+    });
+    t.teardown(async () => {
+      await worker.close();
+      connection.disconnect();
+    });
+    await waitFor('the import running', async () => (await p.status(explicit.id))?.state === 'active');
+    const getJob = p.queue.getJob.bind(p.queue);
+    const observer = new ImportProducer({
+      redisUrl: TEST_REDIS_URL,
+      prefix: p.queue.opts.prefix!,
+      attempts: 3,
+    });
+    t.teardown(() => observer.close());
+    p.queue.getJob = async (id: string) => {
+      p.queue.getJob = getJob; // the first read only
+      const job = await getJob(id);
+      release();
+      await waitFor('the import to end', async () => (await observer.status(id))?.state === 'completed');
+      return job;
+    };
+    await p.enqueue(
+      { ...IMAGE, reason: 'periodic' },
+      { delay: 60_000, keepEndedAfter: Date.now() - 3_600_000 },
+    );
+    t.like(await p.status(explicit.id), {
+      state: 'completed',
+      data: { reason: 'import', enqueueId: explicit.enqueueId },
+      result: { fetched: 2 },
+    });
+  },
+);
