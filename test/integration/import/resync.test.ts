@@ -20,6 +20,25 @@ const image = (n: number) => ({
 });
 const sigPath = (n: number, i: number) => `/ns/app${n}@sha256=${String(n).repeat(64)}/signature-${i}`;
 
+type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
+
+/** One sweep of the pipeline's store, its clock `aheadMs` ahead of now (an hour's interval by default). */
+function sweepAhead(
+  p: Pipeline,
+  aheadMs: number,
+  { spacingMs = 0, intervalMs = 3_600_000, producer = p.producer } = {},
+) {
+  return sweep({
+    store: p.store,
+    producer,
+    registries: () => p.registries.current().config,
+    intervalMs,
+    spacingMs,
+    logger: pino({ level: 'silent' }),
+    now: () => Date.now() + aheadMs,
+  });
+}
+
 test('the periodic resync picks up signatures a publisher added to known images later', async (t) => {
   const up = await startUpstream(t);
   for (const n of [1, 2]) up.routes.set(sigPath(n, 1), bytesHandler(SIG1));
@@ -57,16 +76,8 @@ test('a sweep spaces the images of one upstream host', async (t) => {
   const p = await startPipeline(t, { upstreamBase: up.base });
   await p.worker.worker.pause();
   for (const n of [1, 2, 3]) await p.store.append(image(n), [{ bytes: SIG1 }], { origin: 'import' });
-  const r = await sweep({
-    store: p.store,
-    producer: p.producer,
-    registries: () => p.registries.current().config,
-    spacingMs: 60_000,
-    logger: pino({ level: 'silent' }),
-    // A day later: every image is due again.
-    intervalMs: 86_400_000,
-    now: () => Date.now() + 86_400_000,
-  });
+  // A day later: every image is due again.
+  const r = await sweepAhead(p, 86_400_000, { spacingMs: 60_000, intervalMs: 86_400_000 });
   t.is(r.images, 3);
   const delays = (await p.producer.queue.getJobs(['delayed', 'waiting']))
     .map((j) => j.opts.delay ?? 0)
@@ -81,16 +92,7 @@ test('a sweep enqueues only the images due: never imported, or imported an inter
   await p.worker.worker.pause();
   for (const n of [1, 2]) await p.store.append(image(n), [{ bytes: SIG1 }], { origin: 'import' });
   await p.store.append(image(3), [{ bytes: SIG2 }], { origin: 'upload' }); // never imported
-  const at = (ms: number) =>
-    sweep({
-      store: p.store,
-      producer: p.producer,
-      registries: () => p.registries.current().config,
-      intervalMs: 3_600_000,
-      spacingMs: 0,
-      logger: pino({ level: 'silent' }),
-      now: () => Date.now() + ms,
-    });
+  const at = (ms: number) => sweepAhead(p, ms);
   t.deepEqual(await at(0), { images: 1, current: 2 });
   const queued = await p.producer.queue.getJobs(['delayed', 'waiting']);
   t.deepEqual(
@@ -111,16 +113,7 @@ test('an image whose import failed is not re-enqueued before an interval has pas
     'the import to fail',
     async () => (await p.producer.status(jobIdFor(image(4))))?.state === 'failed',
   );
-  const at = (ms: number) =>
-    sweep({
-      store: p.store,
-      producer: p.producer,
-      registries: () => p.registries.current().config,
-      intervalMs: 3_600_000,
-      spacingMs: 0,
-      logger: pino({ level: 'silent' }),
-      now: () => Date.now() + ms,
-    });
+  const at = (ms: number) => sweepAhead(p, ms);
   t.deepEqual(await at(0), { images: 0, current: 1 });
   t.is(up.requests.length, 1);
   t.deepEqual(await at(3_600_000), { images: 1, current: 0 });
@@ -148,15 +141,7 @@ test('an explicit import that ends between the due check and the enqueue is kept
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
-  const r = await sweep({
-    store: p.store,
-    producer: racing,
-    registries: () => p.registries.current().config,
-    intervalMs: 3_600_000,
-    spacingMs: 60_000,
-    logger: pino({ level: 'silent' }),
-    now: () => Date.now() + 3_600_000,
-  });
+  const r = await sweepAhead(p, 3_600_000, { spacingMs: 60_000, producer: racing });
   t.deepEqual(r, { images: 0, current: 1 });
   t.like(await p.producer.status(jobIdFor(image(5))), {
     state: 'completed',
@@ -174,15 +159,7 @@ test('import --wait learns how its import ended though the periodic resync repla
   const explicit = await p.producer.enqueue(image(6));
   await waitFor('the import', async () => (await p.producer.status(explicit.id))?.state === 'completed');
   await p.worker.worker.pause();
-  const r = await sweep({
-    store: p.store,
-    producer: p.producer,
-    registries: () => p.registries.current().config,
-    intervalMs: 3_600_000,
-    spacingMs: 60_000,
-    logger: pino({ level: 'silent' }),
-    now: () => Date.now() + 3_600_000,
-  });
+  const r = await sweepAhead(p, 3_600_000, { spacingMs: 60_000 });
   t.deepEqual(r, { images: 1, current: 0 });
   t.like(await p.producer.status(explicit.id), { state: 'waiting', data: { reason: 'periodic' } });
   const outcomes = await waitForFirstAttempts(
