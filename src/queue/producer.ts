@@ -184,8 +184,7 @@ export class ImportProducer {
   private async underImageLock<T>(id: string, work: () => Promise<T>): Promise<T> {
     const key = `${this.options.prefix}:enqueue-lock:${id}`;
     const token = randomUUID();
-    await this.queue.waitUntilReady(); // the connection has no offline queue
-    const client = this.connection;
+    const client = await this.ready();
     while ((await client.set(key, token, 'PX', ENQUEUE_LOCK_MS, 'NX')) !== 'OK')
       await new Promise((r) => setTimeout(r, ENQUEUE_LOCK_RETRY_MS));
     try {
@@ -269,6 +268,12 @@ export class ImportProducer {
     return this.failFast(this.readEnd(enqueueId));
   }
 
+  /** The queue's connection once it is up: it has no offline queue, so a command sent sooner fails. */
+  private async ready(): Promise<Redis> {
+    await this.queue.waitUntilReady();
+    return this.connection;
+  }
+
   private endedKey(enqueueId: string): string {
     return `${this.options.prefix}:import-ended:${enqueueId}`;
   }
@@ -281,8 +286,7 @@ export class ImportProducer {
   }
 
   private async readEnd(enqueueId: string): Promise<ImportStatus | undefined> {
-    await this.queue.waitUntilReady();
-    const text = await this.connection.get(this.endedKey(enqueueId));
+    const text = await (await this.ready()).get(this.endedKey(enqueueId));
     if (text === null) return undefined;
     const record = endedRecordSchema.safeParse(parseJson(text));
     if (!record.success) return undefined; // not ours to trust: the caller waits as without one
